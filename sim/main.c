@@ -1,0 +1,178 @@
+/*
+ * main.c - drillsim: argv, the store, the HTTP front, the loop, signals and shutdown.
+ *
+ *   drillsim [--host 127.0.0.1] [--port 4566] [--data PATH|:memory:] [--seed N] [--verbose]
+ *
+ * When ready it prints exactly one line on stdout, "drillsim listening on http://HOST:PORT",
+ * which scripts wait for (--port 0 picks a free port). SIGINT and SIGTERM stop it cleanly.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <uv.h>
+
+#include "http/http.h"
+#include "services/service.h"
+#include "sim.h"
+#include "store/store.h"
+#include "util/xmalloc.h"
+
+static struct http_server *server;
+static uv_signal_t sig_int, sig_term;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: drillsim [--host ADDR] [--port N] [--data PATH|:memory:] [--seed N] "
+            "[--verbose]\n"
+            "  --host ADDR   address to listen on (default 127.0.0.1)\n"
+            "  --port N      port (default 4566; 0 picks a free one)\n"
+            "  --data PATH   SQLite state file (default $XDG_STATE_HOME/drillsim/drillsim.db);\n"
+            "                :memory: for a throwaway run\n"
+            "  --seed N      seed of the id and world generators (default 1)\n"
+            "  --max-body N  request body limit in bytes, after decompression (default 2 MiB)\n");
+}
+
+/* The default data file: $XDG_STATE_HOME/drillsim/drillsim.db, ~/.local/state/... or ./ */
+static char *default_data_path(void)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    char *dir;
+    if (state && state[0])
+        dir = xasprintf("%s/drillsim", state);
+    else if (home && home[0])
+        dir = xasprintf("%s/.local/state/drillsim", home);
+    else
+        return xstrdup("drillsim.db");
+    /* mkdir -p */
+    for (char *p = dir + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0755);
+            *p = '/';
+        }
+    }
+    mkdir(dir, 0755);
+    char *path = xasprintf("%s/drillsim.db", dir);
+    free(dir);
+    return path;
+}
+
+static void on_signal(uv_signal_t *s, int signum)
+{
+    (void)signum;
+    uv_signal_stop(&sig_int);
+    uv_signal_stop(&sig_term);
+    uv_close((uv_handle_t *)&sig_int, NULL);
+    uv_close((uv_handle_t *)&sig_term, NULL);
+    if (server) {
+        http_stop(server);
+        server = NULL;
+    }
+    (void)s;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, 'h'},    {"port", required_argument, NULL, 'p'},
+        {"data", required_argument, NULL, 'd'},    {"seed", required_argument, NULL, 's'},
+        {"max-body", required_argument, NULL, 'm'}, {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'H'},          {NULL, 0, NULL, 0},
+    };
+    struct sim sim;
+    memset(&sim, 0, sizeof sim);
+    sim.opt.host = "127.0.0.1";
+    sim.opt.port = 4566;
+    sim.opt.seed = 1;
+    sim.opt.max_body = 2u << 20;
+    char *data_owned = NULL;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        char *end;
+        switch (ch) {
+        case 'h':
+            sim.opt.host = optarg;
+            break;
+        case 'p':
+            sim.opt.port = (int)strtol(optarg, &end, 10);
+            if (*end || sim.opt.port < 0 || sim.opt.port > 65535) {
+                fprintf(stderr, "drillsim: bad --port %s\n", optarg);
+                return 2;
+            }
+            break;
+        case 'd':
+            sim.opt.data_path = optarg;
+            break;
+        case 's':
+            sim.opt.seed = strtoull(optarg, &end, 10);
+            if (*end) {
+                fprintf(stderr, "drillsim: bad --seed %s\n", optarg);
+                return 2;
+            }
+            break;
+        case 'm':
+            sim.opt.max_body = strtoull(optarg, &end, 10);
+            if (*end || sim.opt.max_body < 1024) {
+                fprintf(stderr, "drillsim: bad --max-body %s\n", optarg);
+                return 2;
+            }
+            break;
+        case 'v':
+            sim.opt.verbose = 1;
+            break;
+        case 'H':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (sim.opt.data_path == NULL) {
+        data_owned = default_data_path();
+        sim.opt.data_path = data_owned;
+        printf("drillsim data file: %s\n", sim.opt.data_path);
+    }
+    clock_init_realtime(&sim.clock);
+    sim.started_ms = clock_now_ms(&sim.clock);
+    rng_seed(&sim.ids, sim.opt.seed);
+    rng_seed(&sim.world, sim.opt.seed ^ 0x5eedf00dULL);
+    registry_init();
+
+    char *cause = NULL;
+    if (store_open(sim.opt.data_path, &sim.store, &cause) != 0) {
+        fprintf(stderr, "drillsim: %s\n", cause);
+        free(cause);
+        free(data_owned);
+        return 1;
+    }
+    uv_loop_t *loop = uv_default_loop();
+    if (http_start(&sim, loop, &server, &cause) != 0) {
+        fprintf(stderr, "drillsim: %s\n", cause);
+        free(cause);
+        store_close(sim.store);
+        free(data_owned);
+        return 1;
+    }
+    uv_signal_init(loop, &sig_int);
+    uv_signal_init(loop, &sig_term);
+    uv_signal_start(&sig_int, on_signal, SIGINT);
+    uv_signal_start(&sig_term, on_signal, SIGTERM);
+    printf("drillsim listening on http://%s:%d\n", sim.opt.host, http_port(server));
+    fflush(stdout);
+
+    uv_run(loop, UV_RUN_DEFAULT);
+
+    uv_loop_close(loop);
+    store_close(sim.store);
+    free(data_owned);
+    return 0;
+}

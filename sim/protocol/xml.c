@@ -1,0 +1,1 @@
+/* xml.c - XML writing helpers for query.c. (Skeleton; being written.) */

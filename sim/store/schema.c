@@ -1,0 +1,40 @@
+/*
+ * schema.c - the store's schema as numbered migrations.
+ *
+ * PRAGMA user_version holds the number of migrations applied. To change the schema, append a
+ * migration (never edit one that has shipped): existing data files are migrated on open.
+ */
+#include "store/store_int.h"
+
+#include <stddef.h>
+
+const char *const store__migrations[] = {
+    /* 1: SSM Parameter Store, generic tags, CloudWatch metrics */
+    "CREATE TABLE ssm_parameters ("
+    "  account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"
+    "  version INTEGER NOT NULL, PRIMARY KEY (account, region, name)) WITHOUT ROWID;"
+    "CREATE TABLE ssm_parameter_versions ("
+    "  account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,"
+    "  type TEXT NOT NULL, value TEXT NOT NULL, description TEXT, allowed_pattern TEXT,"
+    "  key_id TEXT, tier TEXT NOT NULL, data_type TEXT NOT NULL, policies TEXT,"
+    "  modified_ms INTEGER NOT NULL, modified_user TEXT NOT NULL,"
+    "  PRIMARY KEY (account, region, name, version)) WITHOUT ROWID;"
+    "CREATE TABLE ssm_labels ("
+    "  account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, label TEXT NOT NULL,"
+    "  version INTEGER NOT NULL, PRIMARY KEY (account, region, name, label)) WITHOUT ROWID;"
+    "CREATE TABLE tags ("
+    "  account TEXT NOT NULL, region TEXT NOT NULL, service TEXT NOT NULL,"
+    "  resource TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
+    "  PRIMARY KEY (account, region, service, resource, key)) WITHOUT ROWID;"
+    "CREATE TABLE cw_metrics ("
+    "  id INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
+    "  namespace TEXT NOT NULL, name TEXT NOT NULL, dims TEXT NOT NULL,"
+    "  last_put_ms INTEGER NOT NULL,"
+    "  UNIQUE (account, region, namespace, name, dims));"
+    "CREATE TABLE cw_datapoints ("
+    "  metric_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL, unit TEXT,"
+    "  resolution INTEGER NOT NULL, sample_count REAL NOT NULL, sum REAL NOT NULL,"
+    "  min REAL NOT NULL, max REAL NOT NULL);"
+    "CREATE INDEX cw_datapoints_metric_ts ON cw_datapoints (metric_id, ts_ms);",
+    NULL,
+};
