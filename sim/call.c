@@ -128,3 +128,26 @@ int call_error_http_status(const struct call *c, int *sender)
         *sender = s;
     return status;
 }
+
+int call_error_wire(struct call *c, char *type, size_t type_len)
+{
+    int sender;
+    int status = call_error_http_status(c, &sender);
+    const struct model_service *m = c->svc ? c->svc->model : NULL;
+    if (m && m->query_compatible) {
+        const struct model_shape *sh = model_error(m, c->err.code);
+        const char *query_code = sh && sh->error_code ? sh->error_code : c->err.code;
+        char qe[160];
+        snprintf(qe, sizeof qe, "%s;%s", query_code, sender ? "Sender" : "Receiver");
+        call_add_header(c, "x-amzn-query-error", qe);
+        if (m->error_prefix && sh)
+            snprintf(type, type_len, "%s%s", m->error_prefix, sh->name);
+        else
+            snprintf(type, type_len, "%s", sh ? sh->name : c->err.code);
+        if (!c->query_mode && status < 500)
+            status = 400;
+    } else {
+        snprintf(type, type_len, "%s", c->err.code);
+    }
+    return status;
+}

@@ -167,5 +167,12 @@ void call_add_header(struct call *c, const char *name, const char *value);
  * exception (query and awsQueryCompatible), else SIM_ERR_MAP, else 400 / 500.
  */
 int call_error_http_status(const struct call *c, int *sender);
+/*
+ * The wire form of the call's error for awsJson and RPC v2 CBOR: writes the __type value
+ * into type and returns the HTTP status. For an awsQueryCompatible service (CloudWatch) it
+ * also adds the x-amzn-query-error header ("QueryCode;Sender"), and the status is the
+ * modeled query status only when the request carried x-amzn-query-mode: true, else 400.
+ */
+int call_error_wire(struct call *c, char *type, size_t type_len);
 
 #endif

@@ -105,28 +105,8 @@ static int json_encode_result(struct call *c)
 
 static void json_encode_error(struct call *c)
 {
-    int sender;
-    int status = call_error_http_status(c, &sender);
-    const struct model_service *m = c->svc ? c->svc->model : NULL;
     char type[256];
-    buf_reset(&c->body);
-    if (m && m->query_compatible) {
-        const struct model_shape *sh = model_error(m, c->err.code);
-        const char *query_code = sh && sh->error_code ? sh->error_code : c->err.code;
-        const char *shape_name = sh ? sh->name : c->err.code;
-        char qe[160];
-        snprintf(qe, sizeof qe, "%s;%s", query_code, sender ? "Sender" : "Receiver");
-        call_add_header(c, "x-amzn-query-error", qe);
-        if (m->error_prefix && sh)
-            snprintf(type, sizeof type, "%s%s", m->error_prefix, shape_name);
-        else
-            snprintf(type, sizeof type, "%s", shape_name);
-        if (!c->query_mode && status < 500)
-            status = 400;
-    } else {
-        snprintf(type, sizeof type, "%s", c->err.code);
-    }
-    c->status = status;
+    c->status = call_error_wire(c, type, sizeof type);
     c->content_type = content_type(c);
     call_add_header(c, "x-amzn-ErrorType", type);
     cJSON *e = cJSON_CreateObject();
@@ -135,6 +115,7 @@ static void json_encode_error(struct call *c)
         cJSON_AddStringToObject(e, "message", c->err.message);
     char *s = cJSON_PrintUnformatted(e);
     cJSON_Delete(e);
+    buf_reset(&c->body);
     buf_puts(&c->body, s ? s : "{}");
     cJSON_free(s);
 }
