@@ -27,6 +27,12 @@
 #include "util/xmalloc.h"
 
 #define CONNECTION_TIMEOUT_S 30
+/*
+ * A body over the cap is read and thrown away, then answered, so the client (which sends
+ * its whole body before reading) sees the AWS-shaped 413 rather than a reset connection.
+ * Past this much more, the reply goes out at once and the connection is closed.
+ */
+#define DISCARD_LIMIT (64u << 20)
 #define CONNECTION_LIMIT 4096
 
 struct http_server {
@@ -40,6 +46,7 @@ struct http_server {
 struct req {
     struct buf body;
     int too_big;
+    size_t discarded;
     int answered; /* a reply was queued before the body was complete */
 };
 
@@ -183,9 +190,11 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const cha
         buf_init(&r->body, h->sim->opt.max_body);
         *con_cls = r;
         const char *cl = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > h->sim->opt.max_body) {
-            /* Answer before reading the body; MHD closes the connection afterwards. */
+        unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+        if (declared > h->sim->opt.max_body)
             r->too_big = 1;
+        if (declared > DISCARD_LIMIT) {
+            /* Answer before reading the body; MHD closes the connection afterwards. */
             r->answered = 1;
             return dispatch(h, mc, url, method, r);
         }
@@ -194,10 +203,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const cha
     if (*upload_data_size) {
         if (!r->too_big && buf_append(&r->body, upload_data, *upload_data_size) != 0) {
             r->too_big = 1;
+            r->discarded = r->body.len;
             buf_free(&r->body);
         }
+        if (r->too_big)
+            r->discarded += *upload_data_size;
         *upload_data_size = 0;
-        if (r->too_big && !r->answered) {
+        if (r->too_big && !r->answered && r->discarded > DISCARD_LIMIT) {
             r->answered = 1;
             return dispatch(h, mc, url, method, r);
         }

@@ -1,0 +1,268 @@
+#!/usr/bin/env python3
+"""bench.py - drillsim side by side with moto_server (and nginx as this machine's ceiling).
+
+Run on demand (`./drill bench`), never as a pass/fail test. Prints one table:
+  - time from exec to the first answered request (SSM DescribeParameters over HTTP);
+  - RSS after the load (and peak RSS);
+  - SSM GetParameter requests/s and p50/p99 latency with wrk, 1 and 32 connections;
+    the same fixed response body served by nginx (one worker) gives the machine's ceiling;
+  - PutMetricData of 10,000 metrics (10 calls of 1,000, gzipped by botocore) then ListMetrics
+    of all of them (paging), with boto3.
+
+usage: bench.py [--seconds N] [--skip-moto] [--skip-nginx]
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+import harness  # noqa: E402
+
+AUTH = ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261126/us-east-1/ssm/aws4_request, "
+        "SignedHeaders=host;x-amz-date;x-amz-target, Signature=00")
+PARAM = "/bench/golden/failure_mode"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def post(port, target, body, timeout=2):
+    req = urllib.request.Request("http://127.0.0.1:%d/" % port, data=body.encode(), method="POST",
+                                 headers={"X-Amz-Target": target, "Authorization": AUTH,
+                                          "Content-Type": "application/x-amz-json-1.1"})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, r.read()
+
+
+def rss_kb(pid):
+    out = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                out[line.split(":")[0]] = int(line.split()[1])
+    return out.get("VmRSS", 0), out.get("VmHWM", 0)
+
+
+class Server:
+    def __init__(self, name, cmd, port):
+        self.name, self.cmd, self.port = name, cmd, port
+        self.proc = None
+        self.startup_ms = None
+
+    def start(self):
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = t0 + 30
+        while time.perf_counter() < deadline:
+            try:
+                status, _ = post(self.port, "AmazonSSM.DescribeParameters", "{}", timeout=1)
+                if status == 200:
+                    self.startup_ms = (time.perf_counter() - t0) * 1000
+                    return self
+            except OSError:
+                time.sleep(0.001)
+        raise RuntimeError("%s did not answer" % self.name)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+def wrk(port, conns, seconds, script):
+    threads = 1 if conns == 1 else 2
+    out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % seconds, "--latency",
+                          "-s", script, "http://127.0.0.1:%d/" % port],
+                         capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def pct(p):
+        m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)" % p, out, re.M)
+        v, unit = float(m.group(1)), m.group(2)
+        return v * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50": pct(50), "p99": pct(99),
+            "non2xx": int(bad.group(1)) if bad else 0, "errors": errors.group(1) if errors else ""}
+
+
+def wrk_script(dirname):
+    path = os.path.join(dirname, "getparameter.lua")
+    with open(path, "w") as f:
+        f.write('wrk.method = "POST"\n'
+                'wrk.body = \'{"Name":"%s"}\'\n'
+                'wrk.headers["X-Amz-Target"] = "AmazonSSM.GetParameter"\n'
+                'wrk.headers["Content-Type"] = "application/x-amz-json-1.1"\n'
+                'wrk.headers["Authorization"] = "%s"\n' % (PARAM, AUTH))
+    return path
+
+
+def start_nginx(dirname, body):
+    port = free_port()
+    conf = os.path.join(dirname, "nginx.conf")
+    body_file = os.path.join(dirname, "body.json")
+    with open(body_file, "wb") as f:
+        f.write(body)
+    with open(conf, "w") as f:
+        f.write("""worker_processes 1;
+pid %(d)s/nginx.pid;
+error_log %(d)s/nginx.err;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path %(d)s; proxy_temp_path %(d)s; fastcgi_temp_path %(d)s;
+  uwsgi_temp_path %(d)s; scgi_temp_path %(d)s;
+  server {
+    listen 127.0.0.1:%(port)d;
+    location / { default_type application/x-amz-json-1.1; return 200 '%(body)s'; }
+  }
+}
+""" % {"d": dirname, "port": port, "body": body.decode().replace("'", "\\'")})
+    proc = subprocess.Popen(["nginx", "-c", conf, "-p", dirname, "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return proc, port
+        except OSError:
+            time.sleep(0.02)
+    raise RuntimeError("nginx did not start")
+
+
+def metrics_bench(port):
+    import boto3
+    import botocore.config
+    cw = boto3.client("cloudwatch", endpoint_url="http://127.0.0.1:%d" % port, region_name="us-east-1",
+                      aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key=harness.SECRET,
+                      config=botocore.config.Config(retries={"max_attempts": 1}))
+    t0 = time.perf_counter()
+    for batch in range(10):
+        cw.put_metric_data(Namespace="Bench", MetricData=[
+            {"MetricName": "m%05d" % (batch * 1000 + i), "Value": float(i),
+             "Dimensions": [{"Name": "Service", "Value": "web"}]} for i in range(1000)])
+    put_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n = 0
+    for page in cw.get_paginator("list_metrics").paginate(Namespace="Bench"):
+        n += len(page["Metrics"])
+    list_s = time.perf_counter() - t0
+    return put_s, list_s, n
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--skip-moto", action="store_true")
+    ap.add_argument("--skip-nginx", action="store_true")
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix="drillsim-bench-")
+    script = wrk_script(tmp)
+    servers = []
+    dport = free_port()
+    servers.append(Server("drillsim", [harness.BINARY, "--port", str(dport), "--data",
+                                       os.path.join(tmp, "drillsim.db")], dport))
+    if not a.skip_moto and shutil.which("moto_server"):
+        mport = free_port()
+        servers.append(Server("moto", ["moto_server", "-H", "127.0.0.1", "-p", str(mport)], mport))
+    results = {}
+    body = None
+    try:
+        for s in servers:
+            s.start()
+            status, _ = post(s.port, "AmazonSSM.PutParameter",
+                             '{"Name":"%s","Value":"connection_leak","Type":"String"}' % PARAM)
+            status, resp = post(s.port, "AmazonSSM.GetParameter", '{"Name":"%s"}' % PARAM)
+            assert status == 200 and b"connection_leak" in resp, (s.name, resp)
+            if s.name == "drillsim":
+                body = resp
+            r = {"startup_ms": s.startup_ms}
+            for conns in (1, 32):
+                r["c%d" % conns] = wrk(s.port, conns, a.seconds, script)
+            r["put_s"], r["list_s"], r["listed"] = metrics_bench(s.port)
+            r["rss_kb"], r["hwm_kb"] = rss_kb(s.proc.pid)
+            results[s.name] = r
+            s.stop()
+        if not a.skip_nginx and shutil.which("nginx"):
+            proc, nport = start_nginx(tmp, body)
+            try:
+                results["nginx"] = {"c%d" % c: wrk(nport, c, a.seconds, script) for c in (1, 32)}
+            finally:
+                proc.terminate()
+                proc.wait()
+    finally:
+        for s in servers:
+            s.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    report(results)
+
+
+def report(r):
+    d, m, n = r.get("drillsim"), r.get("moto"), r.get("nginx")
+
+    def ratio(x, y, invert=False):
+        if x is None or y is None or x == 0 or y == 0:
+            return "-"
+        v = (y / x) if invert else (x / y)
+        return "%.1fx" % v
+
+    rows = []
+    rows.append(("time to first answer (ms)", "%.1f" % d["startup_ms"],
+                 "%.0f" % m["startup_ms"] if m else "-",
+                 ratio(d["startup_ms"], m["startup_ms"] if m else None, invert=True), "-"))
+    for c in (1, 32):
+        k = "c%d" % c
+        rows.append(("GetParameter req/s, %d conn" % c, "%.0f" % d[k]["rps"],
+                     "%.0f" % m[k]["rps"] if m else "-",
+                     ratio(d[k]["rps"], m[k]["rps"] if m else None),
+                     ("%.0f (drillsim = %.0f%%)" % (n[k]["rps"], 100 * d[k]["rps"] / n[k]["rps"]))
+                     if n else "-"))
+        rows.append(("  p50 / p99 latency (ms), %d conn" % c,
+                     "%.3f / %.3f" % (d[k]["p50"], d[k]["p99"]),
+                     "%.2f / %.2f" % (m[k]["p50"], m[k]["p99"]) if m else "-",
+                     ratio(d[k]["p99"], m[k]["p99"] if m else None, invert=True),
+                     "%.3f / %.3f" % (n[k]["p50"], n[k]["p99"]) if n else "-"))
+    rows.append(("PutMetricData 10,000 metrics (s)", "%.3f" % d["put_s"],
+                 "%.3f" % m["put_s"] if m else "-",
+                 ratio(d["put_s"], m["put_s"] if m else None, invert=True), "-"))
+    rows.append(("ListMetrics all 10,000 (s)", "%.3f (%d)" % (d["list_s"], d["listed"]),
+                 "%.3f (%d)" % (m["list_s"], m["listed"]) if m else "-",
+                 ratio(d["list_s"], m["list_s"] if m else None, invert=True), "-"))
+    rows.append(("RSS after load (MB)", "%.1f" % (d["rss_kb"] / 1024),
+                 "%.1f" % (m["rss_kb"] / 1024) if m else "-",
+                 ratio(d["rss_kb"], m["rss_kb"] if m else None, invert=True), "-"))
+    rows.append(("peak RSS (MB)", "%.1f" % (d["hwm_kb"] / 1024),
+                 "%.1f" % (m["hwm_kb"] / 1024) if m else "-",
+                 ratio(d["hwm_kb"], m["hwm_kb"] if m else None, invert=True), "-"))
+    head = ("", "drillsim", "moto_server", "drillsim advantage", "nginx fixed body (ceiling)")
+    widths = [max(len(str(x[i])) for x in rows + [head]) for i in range(5)]
+    for row in [head] + rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)))
+    for name, res in r.items():
+        for c in (1, 32):
+            k = "c%d" % c
+            if k in res and (res[k]["non2xx"] or res[k]["errors"]):
+                print("note: %s %s: %d non-2xx, socket errors: %s" % (name, k, res[k]["non2xx"],
+                                                                     res[k]["errors"]))
+
+
+if __name__ == "__main__":
+    main()
