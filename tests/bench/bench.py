@@ -53,9 +53,9 @@ def rss_kb(pid):
     out = {}
     with open("/proc/%d/status" % pid) as f:
         for line in f:
-            if line.startswith(("VmRSS:", "VmHWM:")):
+            if line.startswith(("VmRSS:", "VmHWM:", "RssAnon:")):
                 out[line.split(":")[0]] = int(line.split()[1])
-    return out.get("VmRSS", 0), out.get("VmHWM", 0)
+    return out.get("VmRSS", 0), out.get("VmHWM", 0), out.get("RssAnon", 0)
 
 
 class Server:
@@ -198,7 +198,7 @@ def main():
             for conns in (1, 32):
                 r["c%d" % conns] = wrk(s.port, conns, a.seconds, script)
             r["put_s"], r["list_s"], r["listed"] = metrics_bench(s.port)
-            r["rss_kb"], r["hwm_kb"] = rss_kb(s.proc.pid)
+            r["rss_kb"], r["hwm_kb"], r["anon_kb"] = rss_kb(s.proc.pid)
             results[s.name] = r
             s.stop()
         if not a.skip_nginx and shutil.which("nginx"):
@@ -249,6 +249,9 @@ def report(r):
     rows.append(("RSS after load (MB)", "%.1f" % (d["rss_kb"] / 1024),
                  "%.1f" % (m["rss_kb"] / 1024) if m else "-",
                  ratio(d["rss_kb"], m["rss_kb"] if m else None, invert=True), "-"))
+    rows.append(("  of which private heap, RssAnon (MB)", "%.1f" % (d["anon_kb"] / 1024),
+                 "%.1f" % (m["anon_kb"] / 1024) if m else "-",
+                 ratio(d["anon_kb"], m["anon_kb"] if m else None, invert=True), "-"))
     rows.append(("peak RSS (MB)", "%.1f" % (d["hwm_kb"] / 1024),
                  "%.1f" % (m["hwm_kb"] / 1024) if m else "-",
                  ratio(d["hwm_kb"], m["hwm_kb"] if m else None, invert=True), "-"))
