@@ -9,15 +9,31 @@ X(util_buf_bounded)
 /* http */
 X(http_sigv4_parse)
 X(http_sigv4_account)
+X(http_route_protocols)
+X(http_route_errors)
 
 /* protocol: form */
 X(protocol_form_plus_and_percent)
 X(protocol_form_malformed)
 
 /* protocol: json */
+X(protocol_json_decode_captured)
+X(protocol_json_timestamps)
+X(protocol_json_malformed)
+X(protocol_json_encode)
+X(protocol_json_errors)
 
 /* protocol: query + xml */
 
 /* protocol: cbor */
 
-/* services */
+/* services: validation */
+X(services_validate_coral)
+X(services_validate_query)
+
+/* services: ssm (and its store module, sim/store/ssm.c) */
+X(services_ssm_names)
+X(services_ssm_refs)
+X(services_ssm_labels)
+X(services_ssm_tokens_and_cipher)
+X(services_ssm_store)
