@@ -24,6 +24,20 @@ X(protocol_json_encode)
 X(protocol_json_errors)
 
 /* protocol: query + xml */
+X(protocol_xml_escape_text)
+X(protocol_xml_escape_attr)
+X(protocol_xml_elements)
+X(protocol_xml_bounded)
+X(protocol_query_decode_nested)
+X(protocol_query_decode_lists)
+X(protocol_query_decode_scalars)
+X(protocol_query_decode_errors)
+X(protocol_query_encode_list_metrics)
+X(protocol_query_encode_sts)
+X(protocol_query_encode_shapes)
+X(protocol_query_encode_mismatch)
+X(protocol_query_encode_error)
+
 
 /* protocol: cbor */
 
