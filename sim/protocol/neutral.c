@@ -48,6 +48,28 @@ static int mismatch(struct call *c, const char *name, int kind)
                       kind_name(kind));
 }
 
+/* awsJson sends the non-finite doubles as the strings "NaN", "Infinity" and "-Infinity"
+ * (botocore and JS do); they become numbers, so that the service answers what AWS answers
+ * (CloudWatch: "The value NaN for parameter ... is invalid."). Returns 1 if v was one. */
+static int special_float(cJSON *v)
+{
+    double d;
+    if (strcmp(v->valuestring, "NaN") == 0)
+        d = NAN;
+    else if (strcmp(v->valuestring, "Infinity") == 0)
+        d = INFINITY;
+    else if (strcmp(v->valuestring, "-Infinity") == 0)
+        d = -INFINITY;
+    else
+        return 0;
+    cJSON_free(v->valuestring);
+    v->valuestring = NULL;
+    v->type = cJSON_Number;
+    v->valuedouble = d;
+    v->valueint = 0; /* cJSON_SetNumberValue would convert NaN to int */
+    return 1;
+}
+
 static int check(struct call *c, const struct model_service *svc, const struct model_shape *sh,
                  cJSON *v, const char *name, int depth)
 {
@@ -109,6 +131,8 @@ static int check(struct call *c, const struct model_service *svc, const struct m
         return SIM_OK;
     case MK_FLOAT:
     case MK_DOUBLE:
+        if (cJSON_IsString(v) && special_float(v))
+            return SIM_OK;
         return cJSON_IsNumber(v) ? SIM_OK : mismatch(c, name, sh->kind);
     case MK_TIMESTAMP:
         if (cJSON_IsNumber(v))

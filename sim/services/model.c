@@ -55,12 +55,17 @@ const struct model_member *model_member_by_loc(const struct model_shape *sh, con
 
 const struct model_shape *model_error(const struct model_service *svc, const char *code)
 {
+    /* A shape name wins over a query code: CloudWatch's DashboardNotFoundError has the query
+     * code ResourceNotFound, which is also the name of another shape. */
+    const struct model_shape *by_code = NULL;
     for (int i = 0; i < svc->nshapes; i++) {
         const struct model_shape *sh = &svc->shapes[i];
         if (!(sh->flags & SF_EXCEPTION))
             continue;
-        if (strcmp(sh->name, code) == 0 || (sh->error_code && strcmp(sh->error_code, code) == 0))
+        if (strcmp(sh->name, code) == 0)
             return sh;
+        if (by_code == NULL && sh->error_code && strcmp(sh->error_code, code) == 0)
+            by_code = sh;
     }
-    return NULL;
+    return by_code;
 }

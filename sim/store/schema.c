@@ -26,15 +26,16 @@ const char *const store__migrations[] = {
     "  account TEXT NOT NULL, region TEXT NOT NULL, service TEXT NOT NULL,"
     "  resource TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
     "  PRIMARY KEY (account, region, service, resource, key)) WITHOUT ROWID;"
+    /* CloudWatch metrics: the layout is explained in sim/store/metrics.h. */
     "CREATE TABLE cw_metrics ("
     "  id INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
     "  namespace TEXT NOT NULL, name TEXT NOT NULL, dims TEXT NOT NULL,"
-    "  last_put_ms INTEGER NOT NULL,"
+    "  created_ms INTEGER NOT NULL, last_put_ms INTEGER NOT NULL, nrows INTEGER NOT NULL,"
     "  UNIQUE (account, region, namespace, name, dims));"
     "CREATE TABLE cw_datapoints ("
-    "  metric_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL, unit TEXT,"
-    "  resolution INTEGER NOT NULL, sample_count REAL NOT NULL, sum REAL NOT NULL,"
-    "  min REAL NOT NULL, max REAL NOT NULL);"
-    "CREATE INDEX cw_datapoints_metric_ts ON cw_datapoints (metric_id, ts_ms);",
+    "  metric_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  unit INTEGER NOT NULL, resolution INTEGER NOT NULL, value REAL,"
+    "  count REAL NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL,"
+    "  PRIMARY KEY (metric_id, ts_ms, seq)) WITHOUT ROWID;",
     NULL,
 };
