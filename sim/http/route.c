@@ -99,10 +99,12 @@ static int route_query(struct call *c, const struct http_request *req)
     if (req->body_error == NULL && req->body_len > 0 &&
         form_parse(f, req->body, req->body_len, &cause) != 0)
         body_ok = 0;
+    /* Version names the service; only when it is absent does the signing name decide
+     * (a Version no service has is an unknown action, as AWS answers it). */
     const char *version = form_get(f, "Version");
     if (version)
         c->svc = registry_by_query_version(version);
-    if (c->svc == NULL && c->tenant.signing_service[0])
+    else if (c->tenant.signing_service[0])
         c->svc = registry_by_signing_name(c->tenant.signing_service);
     if (!body_ok) {
         int rc = call_error(c, "MalformedQueryString", "The request body is not a valid form: %s",

@@ -101,6 +101,10 @@ TEST(http_route_errors)
     T_EQ_INT(route(&c, &none, "/", "Action=Foo&Version=1999-01-01"), SIM_ERROR);
     T_EQ_STR(c.err.code, "InvalidAction");
     call_free(&c);
+    struct fake signed_cw = {{"Authorization"}, {AUTH("AKID", "us-east-1", "monitoring")}};
+    T_EQ_INT(route(&c, &signed_cw, "/", "Action=ListMetrics&Version=1999-01-01"), SIM_ERROR);
+    T_EQ_STR(c.err.code, "InvalidAction");
+    call_free(&c);
     T_EQ_INT(route(&c, &none, "/", "Action=Foo&X=%zz"), SIM_ERROR);
     T_EQ_STR(c.err.code, "MalformedQueryString");
     call_free(&c);
