@@ -38,13 +38,29 @@ X(protocol_query_encode_shapes)
 X(protocol_query_encode_mismatch)
 X(protocol_query_encode_error)
 
-
 /* protocol: cbor */
+X(protocol_cbor_captured_request)
+X(protocol_cbor_captured_response)
+X(protocol_cbor_aws_indefinite_response)
+X(protocol_cbor_round_trip)
+X(protocol_cbor_encode_kinds)
+X(protocol_cbor_encode_empty)
+X(protocol_cbor_cloudwatch_model)
+X(protocol_cbor_encode_error)
+X(protocol_cbor_floats)
+X(protocol_cbor_integers)
+X(protocol_cbor_tags)
+X(protocol_cbor_indefinite)
+X(protocol_cbor_malformed)
+X(protocol_cbor_truncated)
+X(protocol_cbor_deep_nesting)
+X(protocol_cbor_size_limit)
 
 /* services: validation */
 X(services_validate_coral)
 X(services_validate_query)
 
+/* services */
 /* services: ssm (and its store module, sim/store/ssm.c) */
 X(services_ssm_names)
 X(services_ssm_refs)
