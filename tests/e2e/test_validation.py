@@ -33,7 +33,7 @@ KNOWN = {
     "ResourceId": "/validation/param",
     "Labels": ["label1"],
     "TagKeys": ["k"],
-    "Key": "k",
+    "Key": "Name",  # a tag key, and a key ParameterFilters accept
     "Namespace": "Validation",
     "MetricName": "m",
 }
@@ -46,9 +46,9 @@ def camel(name):
 
 
 def scalar(shape, name):
-    if name in KNOWN and not isinstance(KNOWN[name], list):
-        return KNOWN[name]
     t = shape.type_name
+    if name in KNOWN and t == "string" and not shape.enum:
+        return KNOWN[name]
     if t == "string":
         if shape.enum:
             return shape.enum[0]
@@ -81,15 +81,45 @@ def baseline(shape, name=None):
     return scalar(shape, name)
 
 
-def paths(shape, prefix=()):
-    """Yields (path, member shape, required) for members reachable through required parents."""
-    if shape.type_name != "structure":
+def paths(shape, prefix=(), depth=0):
+    """Yields (path, member shape, required) for every member, through structures and
+    through the first item of lists of structures (an int in the path is a list index)."""
+    if shape.type_name != "structure" or depth > 4:
         return
     for m, ms in shape.members.items():
-        req = m in shape.required_members
-        yield prefix + (m,), ms, req
-        if req and ms.type_name == "structure":
-            yield from paths(ms, prefix + (m,))
+        yield prefix + (m,), ms, m in shape.required_members
+        if ms.type_name == "structure":
+            yield from paths(ms, prefix + (m,), depth + 1)
+        elif ms.type_name == "list" and ms.member.type_name == "structure":
+            yield from paths(ms.member, prefix + (m, 0), depth + 1)
+
+
+def ensure_parents(doc, shape, path):
+    """Makes the containers on path exist in doc (each with its required members)."""
+    for p in path[:-1]:
+        if isinstance(p, int):
+            shape = shape.member
+            while len(doc) <= p:
+                doc.append(baseline(shape))
+        else:
+            shape = shape.members[p]
+            if p not in doc:
+                doc[p] = [] if shape.type_name == "list" else baseline(shape, p)
+        doc = doc[p]
+
+
+def keep_nonempty(doc, shape, path):
+    """If removing the member at path emptied its structure, fills in an optional scalar
+    sibling: awsQuery cannot send an empty structure at all, so the item would vanish."""
+    for p in path[:-1]:
+        shape = shape.member if isinstance(p, int) else shape.members[p]
+        doc = doc[p]
+    if doc or len(path) < 2:
+        return
+    for m, ms in shape.members.items():
+        if m != path[-1] and ms.type_name in ("string", "integer", "long", "double", "boolean"):
+            doc[m] = baseline(ms, m)
+            return
 
 
 def set_path(doc, path, value):
@@ -105,26 +135,35 @@ DELETE = object()
 
 
 def coral_path(path):
-    return ".".join(camel(p) for p in path)
+    return ".".join("%d.member" % (p + 1) if isinstance(p, int) else camel(p) for p in path)
 
 
 def query_path(op_model, path):
     shape, out = op_model.input_shape, []
     for p in path:
-        ms = shape.members[p]
-        out.append(ms.serialization.get("name", p))
-        shape = ms
+        if isinstance(p, int):
+            out.append("%s.%d" % (shape.member.serialization.get("name", "member"), p + 1))
+            shape = shape.member
+        else:
+            shape = shape.members[p]
+            out.append(shape.serialization.get("name", p))
     return ".".join(out)
 
 
+def describe(path):
+    return ".".join(str(p + 1) if isinstance(p, int) else p for p in path)
+
+
 def cases(op_model):
-    """Yields (description, input, expected (kind, path))."""
+    """Yields (description, input, expected (kind, path)): each case breaks one rule."""
     base = baseline(op_model.input_shape)
     for path, ms, req in paths(op_model.input_shape):
         if req:
             doc = copy.deepcopy(base)
+            ensure_parents(doc, op_model.input_shape, path)
             set_path(doc, path, DELETE)
-            yield "missing " + ".".join(path), doc, ("null", path)
+            keep_nonempty(doc, op_model.input_shape, path)
+            yield "missing " + describe(path), doc, ("null", path)
         bad = None
         if ms.type_name == "string" and ms.enum:
             bad, kind = "NotInTheEnum", "enum"
@@ -137,11 +176,15 @@ def cases(op_model):
             bad, kind = "a" * (int(ms.metadata["max"]) + 1), "maxlen"
         elif ms.type_name == "list" and "max" in ms.metadata and ms.metadata["max"] <= 1000:
             item = baseline(ms.member, None) if path[-1] not in KNOWN else KNOWN[path[-1]][0]
+            if ms.member.type_name == "structure" and not ms.member.required_members:
+                item = {m: baseline(ms.member.members[m], m)
+                        for m in list(ms.member.members)[:1]}
             bad, kind = [item] * (int(ms.metadata["max"]) + 1), "maxsize"
         if bad is not None:
             doc = copy.deepcopy(base)
+            ensure_parents(doc, op_model.input_shape, path)
             set_path(doc, path, bad)
-            yield "%s %s" % (kind, ".".join(path)), doc, (kind, path)
+            yield "%s %s" % (kind, describe(path)), doc, (kind, path)
 
 
 CORAL_CONSTRAINT = {
@@ -206,6 +249,8 @@ class Validation(unittest.TestCase):
                             word = "collection" if kind == "maxsize" else "parameter"
                             self.assertTrue(err["Message"].startswith("The %s %s " % (word, qp)),
                                             err["Message"])
+        print("%s%s: %d invalid requests, each rejected as the model says"
+              % (service, " (%s)" % protocol if protocol else "", n))
         return n
 
     def test_ssm(self):
