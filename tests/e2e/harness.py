@@ -74,17 +74,26 @@ class Drillsim:
         return "http://127.0.0.1:%d" % self.port
 
     def stop(self, sig=signal.SIGTERM):
+        """Stops the server. A server that we stop with SIGTERM must exit 0: a crash, or a leak
+        report under AddressSanitizer, fails the test that owns the server."""
+        stopped_here = False
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
+            stopped_here = True
             try:
-                self.proc.wait(10)
+                self.proc.wait(20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                raise AssertionError("drillsim did not stop on %s" % sig)
         rc = self.proc.returncode if self.proc else None
+        err = ""
         if self.proc:
             self.proc.stdout.close()
+            err = self.proc.stderr.read()
             self.proc.stderr.close()
+        if stopped_here and sig == signal.SIGTERM and rc != 0:
+            raise AssertionError("drillsim exited %s on SIGTERM:\n%s" % (rc, err[-4000:]))
         return rc
 
     def __enter__(self):
