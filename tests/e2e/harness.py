@@ -37,7 +37,6 @@ def clean_env(access_key=DEFAULT_KEY, region="us-east-1", extra=None):
         AWS_CONFIG_FILE="/dev/null",
         AWS_SHARED_CREDENTIALS_FILE="/dev/null",
         AWS_PAGER="",
-        AWS_MAX_ATTEMPTS="1",
     )
     if extra:
         env.update(extra)

@@ -13,12 +13,6 @@ import harness
 
 ds = None
 
-# The harness sets AWS_MAX_ATTEMPTS=1, which makes CLI v2 add "(reached max retries: 0)" to
-# every error line. Error-line tests run v2 with its default of 3 attempts instead, as a user
-# would (these errors are not retried, so nothing is slower).
-V2_DEFAULT_RETRIES = {"AWS_MAX_ATTEMPTS": "3"}
-
-
 def setUpModule():
     global ds
     ds = harness.Drillsim().start()
@@ -60,8 +54,7 @@ class ErrorLineTest(unittest.TestCase):
             if which == "v2" and not harness.have_cli_v2():
                 continue
             with self.subTest(cli=which):
-                r = ds.cli(which, "ssm", "get-parameter", "--name", "/nope",
-                           env=V2_DEFAULT_RETRIES if which == "v2" else None)
+                r = ds.cli(which, "ssm", "get-parameter", "--name", "/nope")
                 self.assertEqual(r.returncode, code)
                 self.assertEqual(r.stdout, "")
                 # AWS sends this error without a message, so the line ends after the colon.
@@ -70,15 +63,18 @@ class ErrorLineTest(unittest.TestCase):
                                  "GetParameter operation: ")
 
     def test_bad_type_enum(self):
-        if not harness.have_cli_v2():
-            self.skipTest("no CLI v2 at " + harness.CLI_V2)
-        r = ds.cli("v2", "ssm", "put-parameter", "--name", "/x", "--value", "v", "--type",
-                   "Bogus", env=V2_DEFAULT_RETRIES)
-        self.assertNotEqual(r.returncode, 0)
-        self.assertIn("An error occurred (ValidationException) when calling the PutParameter "
-                      "operation: 1 validation error detected: Value 'Bogus' at 'type' failed "
-                      "to satisfy constraint: Member must satisfy enum value set: "
-                      "[SecureString, StringList, String]", r.stderr)
+        for which, code in (("v1", 255), ("v2", 254)):
+            if which == "v2" and not harness.have_cli_v2():
+                continue
+            with self.subTest(cli=which):
+                r = ds.cli(which, "ssm", "put-parameter", "--name", "/x", "--value", "v",
+                           "--type", "Bogus")
+                self.assertEqual(r.returncode, code)
+                self.assertEqual(r.stderr.strip("\n"),
+                                 "An error occurred (ValidationException) when calling the "
+                                 "PutParameter operation: 1 validation error detected: Value "
+                                 "'Bogus' at 'type' failed to satisfy constraint: Member must "
+                                 "satisfy enum value set: [SecureString, StringList, String]")
 
 
 if __name__ == "__main__":
