@@ -207,6 +207,16 @@ class Robustness(unittest.TestCase):
         self.assertRegex(headers["x-amzn-requestid"],
                          r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
+    def test_reset(self):
+        ssm = self.ds.client("ssm")
+        ssm.put_parameter(Name="/reset/me", Value="v", Type="String")
+        self.assertEqual(ssm.get_parameter(Name="/reset/me")["Parameter"]["Value"], "v")
+        self.assertEqual(self.ds.control("POST", "/_drill/reset"), {"reset": True})
+        with self.assertRaises(ssm.exceptions.ParameterNotFound):
+            ssm.get_parameter(Name="/reset/me")
+        ssm.put_parameter(Name="/reset/me", Value="again", Type="String")
+        self.assertEqual(ssm.get_parameter(Name="/reset/me")["Parameter"]["Version"], 1)
+
     def test_control_api(self):
         health = self.ds.control("GET", "/_drill/health")
         self.assertIn("GetCallerIdentity", health["services"]["sts"]["operations"])
