@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "engine/engine.h"
 #include "http/http.h"
 #include "services/service.h"
 #include "sim.h"
@@ -25,13 +26,15 @@ static uv_signal_t sig_int, sig_term;
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: drillsim [--host ADDR] [--port N] [--data PATH|:memory:] [--seed N] "
-            "[--verbose]\n"
+            "usage: drillsim [--host ADDR] [--port N] [--data PATH|:memory:] [--seed N]\n"
+            "                [--clock realtime|manual[@ISO8601]] [--timing aws|fast] [--verbose]\n"
             "  --host ADDR   address to listen on (default 127.0.0.1)\n"
             "  --port N      port (default 4566; 0 picks a free one)\n"
             "  --data PATH   SQLite state file (default $XDG_STATE_HOME/drillsim/drillsim.db);\n"
             "                :memory: for a throwaway run\n"
-            "  --seed N      seed of the id and world generators (default 1)\n"
+            "  --seed N      seed of every team's id and world generators (default 1)\n"
+            "  --clock MODE  realtime (default) | manual | manual@2026-01-01T00:00:00Z\n"
+            "  --timing NAME lifecycle durations of new teams: aws (default) | fast\n"
             "  --max-body N  request body limit in bytes, after decompression (default 2 MiB)\n");
 }
 
@@ -72,6 +75,7 @@ static void on_signal(uv_signal_t *s, int signum)
         http_stop(server);
         server = NULL;
     }
+    engine_stop();
     (void)s;
 }
 
@@ -81,6 +85,7 @@ int main(int argc, char **argv)
         {"host", required_argument, NULL, 'h'},    {"port", required_argument, NULL, 'p'},
         {"data", required_argument, NULL, 'd'},    {"seed", required_argument, NULL, 's'},
         {"max-body", required_argument, NULL, 'm'}, {"verbose", no_argument, NULL, 'v'},
+        {"clock", required_argument, NULL, 'c'},   {"timing", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'H'},          {NULL, 0, NULL, 0},
     };
     struct sim sim;
@@ -89,6 +94,8 @@ int main(int argc, char **argv)
     sim.opt.port = 4566;
     sim.opt.seed = 1;
     sim.opt.max_body = 2u << 20;
+    sim.opt.clock_mode = SIMCLOCK_REALTIME;
+    team_timing_preset("aws", &sim.opt.timing);
     char *data_owned = NULL;
     int ch;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -124,6 +131,19 @@ int main(int argc, char **argv)
         case 'v':
             sim.opt.verbose = 1;
             break;
+        case 'c':
+            if (clock_parse(optarg, &sim.opt.clock_mode, &sim.opt.clock_start_ms) != 0) {
+                fprintf(stderr, "drillsim: bad --clock %s (realtime, manual or "
+                                "manual@2026-01-01T00:00:00Z)\n", optarg);
+                return 2;
+            }
+            break;
+        case 't':
+            if (team_timing_preset(optarg, &sim.opt.timing) != 0) {
+                fprintf(stderr, "drillsim: bad --timing %s (aws or fast)\n", optarg);
+                return 2;
+            }
+            break;
         case 'H':
             usage(stdout);
             return 0;
@@ -141,10 +161,7 @@ int main(int argc, char **argv)
         sim.opt.data_path = data_owned;
         printf("drillsim data file: %s\n", sim.opt.data_path);
     }
-    clock_init_realtime(&sim.clock);
-    sim.started_ms = clock_now_ms(&sim.clock);
-    rng_seed(&sim.ids, sim.opt.seed);
-    rng_seed(&sim.world, sim.opt.seed ^ 0x5eedf00dULL);
+    sim.started_wall_ms = clock_wall_ms();
     registry_init();
 
     char *cause = NULL;
@@ -154,6 +171,8 @@ int main(int argc, char **argv)
         free(data_owned);
         return 1;
     }
+    /* the default team exists from the start, with the clock --clock asked for */
+    team_get(&sim, DEFAULT_ACCOUNT);
     uv_loop_t *loop = uv_default_loop();
     if (http_start(&sim, loop, &server, &cause) != 0) {
         fprintf(stderr, "drillsim: %s\n", cause);
@@ -162,6 +181,7 @@ int main(int argc, char **argv)
         free(data_owned);
         return 1;
     }
+    engine_start(&sim, loop);
     uv_signal_init(loop, &sig_int);
     uv_signal_init(loop, &sig_term);
     uv_signal_start(&sig_int, on_signal, SIGINT);
@@ -172,6 +192,7 @@ int main(int argc, char **argv)
     uv_run(loop, UV_RUN_DEFAULT);
 
     uv_loop_close(loop);
+    team_forget_all(&sim);
     store_close(sim.store);
     free(data_owned);
     return 0;

@@ -39,14 +39,20 @@ static int stage_call(struct call *c)
         store_rollback(st);
         return SIM_ERROR;
     }
-    if (store_commit(st) != 0)
+    /* the team's generators moved; keep them with the write they produced */
+    if (team_save(c->sim, c->team) != 0 || store_commit(st) != 0)
         return call_error(c, "InternalFailure", "The store could not commit the change");
     return SIM_OK;
 }
 
 static int run_stages(struct call *c, const struct http_request *req)
 {
-    if (route_request(c, req) != SIM_OK)
+    int routed = route_request(c, req);
+    /* the tenant is known even when routing failed: its team gives the time and the ids */
+    c->team = team_get(c->sim, c->tenant.account);
+    c->now_ms = team_now_ms(c->team);
+    rng_uuid(&c->team->ids, c->request_id);
+    if (routed != SIM_OK)
         return SIM_ERROR;
     if (req->body_error)
         return call_error(c, req->body_error, "%s",
@@ -66,8 +72,6 @@ static int run_stages(struct call *c, const struct http_request *req)
 
 void pipeline_run(struct call *c, const struct http_request *req)
 {
-    rng_uuid(&c->sim->ids, c->request_id);
-    c->now_ms = clock_now_ms(&c->sim->clock);
     c->sim->stats.requests++;
     if (run_stages(c, req) != SIM_OK) {
         if (!c->err.set)

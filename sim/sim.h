@@ -21,6 +21,7 @@
 #include <cjson/cJSON.h>
 
 #include "engine/clock.h"
+#include "engine/team.h"
 #include "util/buf.h"
 #include "util/rand.h"
 
@@ -83,7 +84,10 @@ struct sim_options {
     const char *host;
     int port;
     const char *data_path;
-    uint64_t seed;
+    uint64_t seed;                 /* --seed: every team's generators start from it */
+    enum clock_mode clock_mode;    /* --clock: every team's clock mode */
+    int64_t clock_start_ms;        /* --clock manual@T; 0 = the wall-clock minute */
+    struct team_timing timing;     /* --timing: lifecycle durations of new teams */
     int verbose;
     size_t max_body; /* bytes, after decompression too */
 };
@@ -97,11 +101,9 @@ struct sim_stats {
 struct sim {
     struct sim_options opt;
     struct store *store;
-    struct simclock clock;
-    struct rng ids;   /* request ids and resource ids */
-    struct rng world; /* the world's draws (later issues) */
+    struct team *teams; /* every team seen in this run (team.c) */
     struct sim_stats stats;
-    int64_t started_ms;
+    int64_t started_wall_ms;
 };
 
 struct tenant {
@@ -129,6 +131,7 @@ struct call {
     const struct model_op *mop;
     char op_name[96];
     struct tenant tenant;
+    struct team *team; /* the tenant's world: clock, generators (set after routing) */
     char request_id[37];
     int query_mode; /* the request carried x-amzn-query-mode: true */
     int json_minor; /* awsJson 1.0 -> 0, 1.1 -> 1 */

@@ -7,10 +7,14 @@
  */
 #include "control/control.h"
 
+#include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/engine.h"
 #include "http/route.h"
+#include "protocol/form.h"
 #include "services/service.h"
 #include "sim.h"
 #include "store/store.h"
@@ -26,6 +30,21 @@ static int ctl_fail(struct call *c, int status, const char *code, const char *me
     return SIM_ERROR;
 }
 
+/* The team's clock as JSON: {"team", "mode", "now" (ISO 8601), "nowMs", "lastTickMs"}. */
+static cJSON *clock_json(const struct team *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    int64_t now = team_now_ms(t);
+    char iso[40];
+    timefmt_iso8601((double)now / 1000.0, iso);
+    cJSON_AddStringToObject(o, "team", t->account);
+    cJSON_AddStringToObject(o, "mode", t->clock.mode == SIMCLOCK_MANUAL ? "manual" : "realtime");
+    cJSON_AddStringToObject(o, "now", iso);
+    cJSON_AddNumberToObject(o, "nowMs", (double)now);
+    cJSON_AddNumberToObject(o, "lastTickMs", (double)t->last_tick_ms);
+    return o;
+}
+
 static int ctl_health(struct call *c, const struct http_request *req)
 {
     (void)req;
@@ -34,13 +53,9 @@ static int ctl_health(struct call *c, const struct http_request *req)
     cJSON_AddStringToObject(o, "status", "ok");
     cJSON_AddStringToObject(o, "version", DRILLSIM_VERSION);
     cJSON_AddStringToObject(o, "data", sim->opt.data_path);
-    int64_t now = clock_now_ms(&sim->clock);
-    char iso[40];
-    timefmt_iso8601((double)now / 1000.0, iso);
-    cJSON *clock = cJSON_AddObjectToObject(o, "clock");
-    cJSON_AddStringToObject(clock, "mode", sim->clock.mode == SIMCLOCK_MANUAL ? "manual" : "realtime");
-    cJSON_AddStringToObject(clock, "now", iso);
-    cJSON_AddNumberToObject(o, "uptimeSeconds", (double)(now - sim->started_ms) / 1000.0);
+    cJSON_AddItemToObject(o, "clock", clock_json(c->team));
+    cJSON_AddNumberToObject(o, "uptimeSeconds",
+                            (double)(clock_wall_ms() - sim->started_wall_ms) / 1000.0);
     cJSON *stats = cJSON_AddObjectToObject(o, "requests");
     cJSON_AddNumberToObject(stats, "total", (double)sim->stats.requests);
     cJSON_AddNumberToObject(stats, "clientErrors", (double)sim->stats.errors_4xx);
@@ -76,8 +91,118 @@ static int ctl_reset(struct call *c, const struct http_request *req)
     (void)req;
     if (store_reset(c->sim->store) != 0)
         return ctl_fail(c, 500, "InternalFailure", "the store could not be reset");
+    /* every team starts over from the server's defaults */
+    team_forget_all(c->sim);
+    c->team = NULL;
     c->out = cJSON_CreateObject();
     cJSON_AddBoolToObject(c->out, "reset", 1);
+    return SIM_OK;
+}
+
+/* Parses the request body as a JSON object (empty = {}); NULL after ctl_fail. */
+static cJSON *body_json(struct call *c, const struct http_request *req)
+{
+    cJSON *b = req->body_len ? cJSON_ParseWithLength(req->body, req->body_len)
+                             : cJSON_CreateObject();
+    if (!cJSON_IsObject(b)) {
+        cJSON_Delete(b);
+        ctl_fail(c, 400, "BadRequest", "the body must be a JSON object");
+        return NULL;
+    }
+    return b;
+}
+
+static int ctl_clock(struct call *c, const struct http_request *req)
+{
+    (void)req;
+    c->out = clock_json(c->team);
+    return SIM_OK;
+}
+
+/* Longest single advance: a week of sim time (604,800 ticks). */
+#define MAX_ADVANCE_S (7 * 86400)
+
+static int ctl_clock_advance(struct call *c, const struct http_request *req)
+{
+    cJSON *b = body_json(c, req);
+    if (b == NULL)
+        return SIM_ERROR;
+    cJSON *secs = cJSON_GetObjectItemCaseSensitive(b, "seconds");
+    double s = cJSON_IsNumber(secs) ? secs->valuedouble : -1;
+    cJSON_Delete(b);
+    if (!(s >= 0 && s <= MAX_ADVANCE_S))
+        return ctl_fail(c, 400, "BadRequest",
+                        "seconds must be a number from 0 to 604800 (one week)");
+    if (c->team->clock.mode != SIMCLOCK_MANUAL)
+        return ctl_fail(c, 409, "ClockNotManual",
+                        "this team's clock is realtime; start drillsim with --clock manual");
+    if (engine_advance(c->sim, c->team, (int64_t)llround(s * 1000.0)) != 0)
+        return ctl_fail(c, 500, "InternalFailure", "a tick failed; see drillsim's stderr");
+    c->now_ms = team_now_ms(c->team);
+    c->out = clock_json(c->team);
+    return SIM_OK;
+}
+
+static cJSON *timing_json(const struct team_timing *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "provisioningSeconds", t->provisioning_s);
+    cJSON_AddNumberToObject(o, "pendingSeconds", t->pending_s);
+    cJSON_AddNumberToObject(o, "activatingSeconds", t->activating_s);
+    cJSON_AddNumberToObject(o, "deactivatingSeconds", t->deactivating_s);
+    cJSON_AddNumberToObject(o, "stoppingSeconds", t->stopping_s);
+    cJSON_AddNumberToObject(o, "deprovisioningSeconds", t->deprovisioning_s);
+    cJSON_AddNumberToObject(o, "stoppedRetentionSeconds", t->stopped_keep_s);
+    return o;
+}
+
+static int ctl_timing(struct call *c, const struct http_request *req)
+{
+    (void)req;
+    c->out = timing_json(&c->team->timing);
+    return SIM_OK;
+}
+
+/* POST /_drill/timing: {"preset": "aws"|"fast"} and/or any of the fields timing_json names. */
+static int ctl_timing_set(struct call *c, const struct http_request *req)
+{
+    cJSON *b = body_json(c, req);
+    if (b == NULL)
+        return SIM_ERROR;
+    struct team_timing t = c->team->timing;
+    cJSON *preset = cJSON_GetObjectItemCaseSensitive(b, "preset");
+    if (preset && (!cJSON_IsString(preset) || team_timing_preset(preset->valuestring, &t) != 0)) {
+        cJSON_Delete(b);
+        return ctl_fail(c, 400, "BadRequest", "preset must be \"aws\" or \"fast\"");
+    }
+    static const struct {
+        const char *name;
+        size_t off;
+    } fields[] = {
+        {"provisioningSeconds", offsetof(struct team_timing, provisioning_s)},
+        {"pendingSeconds", offsetof(struct team_timing, pending_s)},
+        {"activatingSeconds", offsetof(struct team_timing, activating_s)},
+        {"deactivatingSeconds", offsetof(struct team_timing, deactivating_s)},
+        {"stoppingSeconds", offsetof(struct team_timing, stopping_s)},
+        {"deprovisioningSeconds", offsetof(struct team_timing, deprovisioning_s)},
+        {"stoppedRetentionSeconds", offsetof(struct team_timing, stopped_keep_s)},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        cJSON *v = cJSON_GetObjectItemCaseSensitive(b, fields[i].name);
+        if (v == NULL)
+            continue;
+        if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 86400 ||
+            v->valuedouble != floor(v->valuedouble)) {
+            cJSON_Delete(b);
+            return ctl_fail(c, 400, "BadRequest", "durations are whole seconds from 0 to 86400");
+        }
+        *(int *)((char *)&t + fields[i].off) = (int)v->valuedouble;
+    }
+    cJSON_Delete(b);
+    c->team->timing = t;
+    if (team_save(c->sim, c->team) != 0)
+        return ctl_fail(c, 500, "InternalFailure", "the store could not save the timing");
+    c->out = timing_json(&t);
     return SIM_OK;
 }
 
@@ -88,13 +213,35 @@ static const struct {
 } routes[] = {
     {"GET", "/_drill/health", ctl_health},
     {"POST", "/_drill/reset", ctl_reset},
+    {"GET", "/_drill/clock", ctl_clock},
+    {"POST", "/_drill/clock/advance", ctl_clock_advance},
+    {"GET", "/_drill/timing", ctl_timing},
+    {"POST", "/_drill/timing", ctl_timing_set},
     {NULL, NULL, NULL},
 };
+
+/* ?team=ACCOUNT selects the team (12 digits); the default account otherwise. */
+static int select_team(struct call *c, const struct http_request *req)
+{
+    const char *team = req->url_args ? form_get(req->url_args, "team") : NULL;
+    if (team == NULL)
+        team = DEFAULT_ACCOUNT;
+    size_t n = strlen(team);
+    int ok = n == 12;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = team[i] >= '0' && team[i] <= '9';
+    if (!ok)
+        return ctl_fail(c, 400, "BadRequest", "team must be a 12-digit account id");
+    c->team = team_get(c->sim, team);
+    c->now_ms = team_now_ms(c->team);
+    return SIM_OK;
+}
 
 void control_handle(struct call *c, const struct http_request *req)
 {
     int path_known = 0;
-    c->now_ms = clock_now_ms(&c->sim->clock);
+    if (select_team(c, req) != SIM_OK)
+        goto reply;
     for (int i = 0; routes[i].method; i++) {
         if (strcmp(routes[i].path, req->path) != 0)
             continue;

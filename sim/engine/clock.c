@@ -3,21 +3,55 @@
  */
 #include "engine/clock.h"
 
+#include <math.h>
+#include <string.h>
 #include <time.h>
 
-void clock_init_realtime(struct simclock *c)
+#include "util/timefmt.h"
+
+int64_t clock_wall_ms(void)
 {
-    c->mode = SIMCLOCK_REALTIME;
-    c->manual_ms = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int64_t clock_now_ms(const struct simclock *c)
 {
     if (c->mode == SIMCLOCK_MANUAL)
         return c->manual_ms;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return clock_wall_ms();
+}
+
+void clock_init(struct simclock *c, enum clock_mode mode, int64_t start_ms)
+{
+    c->mode = mode;
+    c->manual_ms = 0;
+    if (mode == SIMCLOCK_MANUAL)
+        c->manual_ms = start_ms ? start_ms : clock_wall_ms() / 60000 * 60000;
+}
+
+int clock_parse(const char *spec, enum clock_mode *mode, int64_t *start_ms)
+{
+    if (strcmp(spec, "realtime") == 0) {
+        *mode = SIMCLOCK_REALTIME;
+        *start_ms = 0;
+        return 0;
+    }
+    if (strcmp(spec, "manual") == 0) {
+        *mode = SIMCLOCK_MANUAL;
+        *start_ms = 0;
+        return 0;
+    }
+    if (strncmp(spec, "manual@", 7) == 0) {
+        double s;
+        if (timefmt_parse_iso8601(spec + 7, &s) != 0 || s <= 0)
+            return -1;
+        *mode = SIMCLOCK_MANUAL;
+        *start_ms = (int64_t)llround(s * 1000.0);
+        return 0;
+    }
+    return -1;
 }
 
 uint64_t clock_mono_ns(void)

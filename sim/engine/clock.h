@@ -20,9 +20,18 @@ struct simclock {
     int64_t manual_ms; /* SIMCLOCK_MANUAL: the current sim time */
 };
 
-void clock_init_realtime(struct simclock *c);
 /* Sim time now, in epoch milliseconds. */
 int64_t clock_now_ms(const struct simclock *c);
+/* Wall-clock time in epoch milliseconds: for the server's own bookkeeping (uptime) and for
+ * seeding realtime clocks; never for a timestamp of the simulated world. */
+int64_t clock_wall_ms(void);
+/* Parses a --clock value: "realtime", "manual" (starts at the wall-clock minute) or
+ * "manual@2026-01-01T00:00:00Z". Returns 0 and sets *mode and *start_ms (0 = the wall-clock
+ * minute when the clock is created), or -1. */
+int clock_parse(const char *spec, enum clock_mode *mode, int64_t *start_ms);
+/* Initialises c in mode; a manual clock starts at start_ms, or at the current wall-clock
+ * minute when start_ms is 0. */
+void clock_init(struct simclock *c, enum clock_mode mode, int64_t start_ms);
 /* Monotonic time in nanoseconds, for measuring durations only (never a timestamp). */
 uint64_t clock_mono_ns(void);
 

@@ -109,7 +109,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, struct call *c)
         return MHD_NO;
     }
     char date[40];
-    timefmt_http_date(clock_now_ms(&c->sim->clock), date);
+    /* the Date header is sim time too: the tenant's clock, once the call knows its tenant */
+    timefmt_http_date(c->now_ms ? c->now_ms : clock_wall_ms(), date);
     MHD_add_response_header(resp, "Date", date);
     if (c->content_type)
         MHD_add_response_header(resp, "Content-Type", c->content_type);

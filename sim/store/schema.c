@@ -37,5 +37,10 @@ const char *const store__migrations[] = {
     "  unit INTEGER NOT NULL, resolution INTEGER NOT NULL, value REAL,"
     "  count REAL NOT NULL, sum REAL NOT NULL, min REAL NOT NULL, max REAL NOT NULL,"
     "  PRIMARY KEY (metric_id, ts_ms, seq)) WITHOUT ROWID;",
+    /* 2: teams (engine/team.c): per-account clock, generators, lifecycle timing */
+    "CREATE TABLE teams ("
+    "  account TEXT PRIMARY KEY, clock_mode TEXT NOT NULL, now_ms INTEGER NOT NULL,"
+    "  last_tick_ms INTEGER NOT NULL, seed INTEGER NOT NULL, ids BLOB NOT NULL,"
+    "  world BLOB NOT NULL, timing TEXT NOT NULL) WITHOUT ROWID;",
     NULL,
 };

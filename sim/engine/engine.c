@@ -1,0 +1,104 @@
+/*
+ * engine.c - the tick and its sub-steps (see engine.h).
+ */
+#include "engine/engine.h"
+
+#include <stdio.h>
+
+#include "engine/team.h"
+#include "sim.h"
+#include "store/store.h"
+
+/* Sub-steps, in the order they run within a tick. period_s: runs when the tick's second is a
+ * multiple of it. */
+static const struct engine_step {
+    const char *name;
+    int period_s;
+    int (*run)(struct tick *t);
+} steps[] = {
+    {NULL, 0, NULL},
+};
+
+/* A realtime team more than this far behind (e.g. the server was stopped) replays only the
+ * last this-much of the missed time, so a restart never stalls the loop for long. */
+#define MAX_CATCH_UP_MS (10 * 60 * 1000)
+#define REALTIME_PERIOD_MS 200
+
+static uv_timer_t realtime_timer;
+static int realtime_started;
+
+int engine_tick(struct sim *sim, struct team *team, int64_t now_ms)
+{
+    struct tick t = {.sim = sim, .team = team, .now_ms = now_ms};
+    int rc = 0;
+    int64_t second = now_ms / 1000;
+    if (store_begin(sim->store) != 0)
+        return -1;
+    for (const struct engine_step *s = steps; s->name; s++) {
+        if (s->period_s > 1 && second % s->period_s != 0)
+            continue;
+        if (s->run(&t) != 0) {
+            fprintf(stderr, "drillsim: engine step %s failed for team %s\n", s->name,
+                    team->account);
+            rc = -1;
+            break;
+        }
+    }
+    if (rc != 0)
+        store_rollback(sim->store);
+    team->last_tick_ms = now_ms;
+    if (rc != 0 && store_begin(sim->store) != 0)
+        return -1;
+    if (team_save(sim, team) != 0 || store_commit(sim->store) != 0) {
+        store_rollback(sim->store);
+        return -1;
+    }
+    return rc;
+}
+
+int engine_advance(struct sim *sim, struct team *team, int64_t ms)
+{
+    if (team->clock.mode != SIMCLOCK_MANUAL || ms < 0)
+        return -1;
+    int64_t target = team->clock.manual_ms + ms;
+    int rc = 0;
+    for (int64_t next = (team->last_tick_ms / 1000 + 1) * 1000; next <= target; next += 1000) {
+        team->clock.manual_ms = next;
+        if (engine_tick(sim, team, next) != 0)
+            rc = -1;
+    }
+    team->clock.manual_ms = target;
+    team_save(sim, team);
+    return rc;
+}
+
+static void on_realtime(uv_timer_t *timer)
+{
+    struct sim *sim = timer->data;
+    for (struct team *t = team_first(sim); t; t = t->next) {
+        if (t->clock.mode != SIMCLOCK_REALTIME)
+            continue;
+        int64_t now = clock_now_ms(&t->clock);
+        if (now - t->last_tick_ms > MAX_CATCH_UP_MS)
+            t->last_tick_ms = (now - MAX_CATCH_UP_MS) / 1000 * 1000;
+        for (int64_t next = (t->last_tick_ms / 1000 + 1) * 1000; next <= now; next += 1000)
+            engine_tick(sim, t, next);
+    }
+}
+
+void engine_start(struct sim *sim, uv_loop_t *loop)
+{
+    uv_timer_init(loop, &realtime_timer);
+    realtime_timer.data = sim;
+    uv_timer_start(&realtime_timer, on_realtime, REALTIME_PERIOD_MS, REALTIME_PERIOD_MS);
+    realtime_started = 1;
+}
+
+void engine_stop(void)
+{
+    if (!realtime_started)
+        return;
+    uv_timer_stop(&realtime_timer);
+    uv_close((uv_handle_t *)&realtime_timer, NULL);
+    realtime_started = 0;
+}
