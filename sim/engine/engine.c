@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include "engine/autoscaling.h"
+#include "engine/ecs.h"
 #include "engine/team.h"
 #include "sim.h"
 #include "store/store.h"
@@ -16,6 +18,10 @@ static const struct engine_step {
     int period_s;
     int (*run)(struct tick *t);
 } steps[] = {
+    /* scheduled scaling actions fire first, so the ECS scheduler sees their desired counts */
+    {"autoscaling", 1, autoscaling_tick},
+    /* task lifecycles, deployments, the service scheduler */
+    {"ecs", 1, ecs_tick},
     {NULL, 0, NULL},
 };
 

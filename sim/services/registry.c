@@ -12,12 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern struct sim_service service_autoscaling;
 extern struct sim_service service_cloudwatch;
+extern struct sim_service service_ec2;
+extern struct sim_service service_ecs;
 extern struct sim_service service_ssm;
 extern struct sim_service service_sts;
 
 static struct sim_service *const services[] = {
+    &service_autoscaling,
     &service_cloudwatch,
+    &service_ec2,
+    &service_ecs,
     &service_ssm,
     &service_sts,
     NULL,

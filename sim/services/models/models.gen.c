@@ -2,6 +2,555 @@
 #include "services/model.h"
 #include <stddef.h>
 
+static const struct model_member m_application_autoscaling_m0[] = {
+    {"PolicyName", NULL, NULL, 1, MF_REQUIRED},
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+};
+static const char *const m_application_autoscaling_e2[] = {"ecs", "elasticmapreduce", "ec2", "appstream", "dynamodb", "rds", "sagemaker", "custom-resource", "comprehend", "lambda", "cassandra", "kafka", "elasticache", "neptune", "workspaces", NULL};
+static const char *const m_application_autoscaling_e3[] = {"ecs:service:DesiredCount", "ec2:spot-fleet-request:TargetCapacity", "elasticmapreduce:instancegroup:InstanceCount", "appstream:fleet:DesiredCapacity", "dynamodb:table:ReadCapacityUnits", "dynamodb:table:WriteCapacityUnits", "dynamodb:index:ReadCapacityUnits", "dynamodb:index:WriteCapacityUnits", "rds:cluster:ReadReplicaCount", "sagemaker:variant:DesiredInstanceCount", "custom-resource:ResourceType:Property", "comprehend:document-classifier-endpoint:DesiredInferenceUnits", "comprehend:entity-recognizer-endpoint:DesiredInferenceUnits", "lambda:function:ProvisionedConcurrency", "cassandra:table:ReadCapacityUnits", "cassandra:table:WriteCapacityUnits", "kafka:broker-storage:VolumeSize", "elasticache:cache-cluster:Nodes", "elasticache:replication-group:NodeGroups", "elasticache:replication-group:Replicas", "neptune:cluster:ReadReplicaCount", "sagemaker:variant:DesiredProvisionedConcurrency", "sagemaker:inference-component:DesiredCopyCount", "workspaces:workspacespool:DesiredUserSessions", NULL};
+static const struct model_member m_application_autoscaling_m5[] = {
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ScheduledActionName", NULL, NULL, 1, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m7[] = {
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m9[] = {
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceIds", NULL, NULL, 10, 0},
+    {"ScalableDimension", NULL, NULL, 3, 0},
+    {"MaxResults", NULL, NULL, 11, 0},
+    {"NextToken", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m10[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_application_autoscaling_m13[] = {
+    {"ScalableTargets", NULL, NULL, 14, 0},
+    {"NextToken", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m14[] = {
+    {"member", NULL, NULL, 15, 0},
+};
+static const struct model_member m_application_autoscaling_m15[] = {
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+    {"MinCapacity", NULL, NULL, 16, MF_REQUIRED},
+    {"MaxCapacity", NULL, NULL, 16, MF_REQUIRED},
+    {"PredictedCapacity", NULL, NULL, 16, 0},
+    {"RoleARN", NULL, NULL, 1, MF_REQUIRED},
+    {"CreationTime", NULL, NULL, 17, MF_REQUIRED},
+    {"SuspendedState", NULL, NULL, 18, 0},
+    {"ScalableTargetARN", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m18[] = {
+    {"DynamicScalingInSuspended", NULL, NULL, 19, 0},
+    {"DynamicScalingOutSuspended", NULL, NULL, 19, 0},
+    {"ScheduledScalingSuspended", NULL, NULL, 19, 0},
+};
+static const struct model_member m_application_autoscaling_m20[] = {
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, 0},
+    {"ScalableDimension", NULL, NULL, 3, 0},
+    {"MaxResults", NULL, NULL, 11, 0},
+    {"NextToken", NULL, NULL, 12, 0},
+    {"IncludeNotScaledActivities", NULL, NULL, 21, 0},
+};
+static const struct model_member m_application_autoscaling_m22[] = {
+    {"ScalingActivities", NULL, NULL, 23, 0},
+    {"NextToken", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m23[] = {
+    {"member", NULL, NULL, 24, 0},
+};
+static const struct model_member m_application_autoscaling_m24[] = {
+    {"ActivityId", NULL, NULL, 25, MF_REQUIRED},
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+    {"Description", NULL, NULL, 12, MF_REQUIRED},
+    {"Cause", NULL, NULL, 12, MF_REQUIRED},
+    {"StartTime", NULL, NULL, 17, MF_REQUIRED},
+    {"EndTime", NULL, NULL, 17, 0},
+    {"StatusCode", NULL, NULL, 26, MF_REQUIRED},
+    {"StatusMessage", NULL, NULL, 12, 0},
+    {"Details", NULL, NULL, 12, 0},
+    {"NotScaledReasons", NULL, NULL, 27, 0},
+};
+static const char *const m_application_autoscaling_e26[] = {"Pending", "InProgress", "Successful", "Overridden", "Unfulfilled", "Failed", NULL};
+static const struct model_member m_application_autoscaling_m27[] = {
+    {"member", NULL, NULL, 28, 0},
+};
+static const struct model_member m_application_autoscaling_m28[] = {
+    {"Code", NULL, NULL, 12, MF_REQUIRED},
+    {"MaxCapacity", NULL, NULL, 16, 0},
+    {"MinCapacity", NULL, NULL, 16, 0},
+    {"CurrentCapacity", NULL, NULL, 16, 0},
+};
+static const struct model_member m_application_autoscaling_m29[] = {
+    {"PolicyNames", NULL, NULL, 10, 0},
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, 0},
+    {"ScalableDimension", NULL, NULL, 3, 0},
+    {"MaxResults", NULL, NULL, 11, 0},
+    {"NextToken", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m30[] = {
+    {"ScalingPolicies", NULL, NULL, 31, 0},
+    {"NextToken", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m31[] = {
+    {"member", NULL, NULL, 32, 0},
+};
+static const struct model_member m_application_autoscaling_m32[] = {
+    {"PolicyARN", NULL, NULL, 1, MF_REQUIRED},
+    {"PolicyName", NULL, NULL, 33, MF_REQUIRED},
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+    {"PolicyType", NULL, NULL, 34, MF_REQUIRED},
+    {"StepScalingPolicyConfiguration", NULL, NULL, 35, 0},
+    {"TargetTrackingScalingPolicyConfiguration", NULL, NULL, 44, 0},
+    {"PredictiveScalingPolicyConfiguration", NULL, NULL, 72, 0},
+    {"Alarms", NULL, NULL, 95, 0},
+    {"CreationTime", NULL, NULL, 17, MF_REQUIRED},
+};
+static const char *const m_application_autoscaling_e34[] = {"StepScaling", "TargetTrackingScaling", "PredictiveScaling", NULL};
+static const struct model_member m_application_autoscaling_m35[] = {
+    {"AdjustmentType", NULL, NULL, 36, 0},
+    {"StepAdjustments", NULL, NULL, 37, 0},
+    {"MinAdjustmentMagnitude", NULL, NULL, 41, 0},
+    {"Cooldown", NULL, NULL, 42, 0},
+    {"MetricAggregationType", NULL, NULL, 43, 0},
+};
+static const char *const m_application_autoscaling_e36[] = {"ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity", NULL};
+static const struct model_member m_application_autoscaling_m37[] = {
+    {"member", NULL, NULL, 38, 0},
+};
+static const struct model_member m_application_autoscaling_m38[] = {
+    {"MetricIntervalLowerBound", NULL, NULL, 39, 0},
+    {"MetricIntervalUpperBound", NULL, NULL, 39, 0},
+    {"ScalingAdjustment", NULL, NULL, 40, MF_REQUIRED},
+};
+static const char *const m_application_autoscaling_e43[] = {"Average", "Minimum", "Maximum", NULL};
+static const struct model_member m_application_autoscaling_m44[] = {
+    {"TargetValue", NULL, NULL, 39, MF_REQUIRED},
+    {"PredefinedMetricSpecification", NULL, NULL, 45, 0},
+    {"CustomizedMetricSpecification", NULL, NULL, 48, 0},
+    {"ScaleOutCooldown", NULL, NULL, 42, 0},
+    {"ScaleInCooldown", NULL, NULL, 42, 0},
+    {"DisableScaleIn", NULL, NULL, 71, 0},
+};
+static const struct model_member m_application_autoscaling_m45[] = {
+    {"PredefinedMetricType", NULL, NULL, 46, MF_REQUIRED},
+    {"ResourceLabel", NULL, NULL, 47, 0},
+};
+static const char *const m_application_autoscaling_e46[] = {"DynamoDBReadCapacityUtilization", "DynamoDBWriteCapacityUtilization", "ALBRequestCountPerTarget", "RDSReaderAverageCPUUtilization", "RDSReaderAverageDatabaseConnections", "EC2SpotFleetRequestAverageCPUUtilization", "EC2SpotFleetRequestAverageNetworkIn", "EC2SpotFleetRequestAverageNetworkOut", "SageMakerVariantInvocationsPerInstance", "ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "AppStreamAverageCapacityUtilization", "ComprehendInferenceUtilization", "LambdaProvisionedConcurrencyUtilization", "CassandraReadCapacityUtilization", "CassandraWriteCapacityUtilization", "KafkaBrokerStorageUtilization", "ElastiCacheEngineCPUUtilization", "ElastiCacheDatabaseMemoryUsagePercentage", "ElastiCachePrimaryEngineCPUUtilization", "ElastiCacheReplicaEngineCPUUtilization", "ElastiCacheDatabaseMemoryUsageCountedForEvictPercentage", "NeptuneReaderAverageCPUUtilization", "SageMakerVariantProvisionedConcurrencyUtilization", "ElastiCacheDatabaseCapacityUsageCountedForEvictPercentage", "SageMakerInferenceComponentInvocationsPerCopy", "WorkSpacesAverageUserSessionsCapacityUtilization", "SageMakerInferenceComponentConcurrentRequestsPerCopyHighResolution", "SageMakerVariantConcurrentRequestsPerModelHighResolution", NULL};
+static const struct model_member m_application_autoscaling_m48[] = {
+    {"MetricName", NULL, NULL, 49, 0},
+    {"Namespace", NULL, NULL, 50, 0},
+    {"Dimensions", NULL, NULL, 51, 0},
+    {"Statistic", NULL, NULL, 55, 0},
+    {"Unit", NULL, NULL, 56, 0},
+    {"Metrics", NULL, NULL, 57, 0},
+};
+static const struct model_member m_application_autoscaling_m51[] = {
+    {"member", NULL, NULL, 52, 0},
+};
+static const struct model_member m_application_autoscaling_m52[] = {
+    {"Name", NULL, NULL, 53, MF_REQUIRED},
+    {"Value", NULL, NULL, 54, MF_REQUIRED},
+};
+static const char *const m_application_autoscaling_e55[] = {"Average", "Minimum", "Maximum", "SampleCount", "Sum", NULL};
+static const struct model_member m_application_autoscaling_m57[] = {
+    {"member", NULL, NULL, 58, 0},
+};
+static const struct model_member m_application_autoscaling_m58[] = {
+    {"Expression", NULL, NULL, 59, 0},
+    {"Id", NULL, NULL, 60, MF_REQUIRED},
+    {"Label", NULL, NULL, 12, 0},
+    {"MetricStat", NULL, NULL, 61, 0},
+    {"ReturnData", NULL, NULL, 70, 0},
+};
+static const struct model_member m_application_autoscaling_m61[] = {
+    {"Metric", NULL, NULL, 62, MF_REQUIRED},
+    {"Stat", NULL, NULL, 12, MF_REQUIRED},
+    {"Unit", NULL, NULL, 69, 0},
+};
+static const struct model_member m_application_autoscaling_m62[] = {
+    {"Dimensions", NULL, NULL, 63, 0},
+    {"MetricName", NULL, NULL, 67, 0},
+    {"Namespace", NULL, NULL, 68, 0},
+};
+static const struct model_member m_application_autoscaling_m63[] = {
+    {"member", NULL, NULL, 64, 0},
+};
+static const struct model_member m_application_autoscaling_m64[] = {
+    {"Name", NULL, NULL, 65, MF_REQUIRED},
+    {"Value", NULL, NULL, 66, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m72[] = {
+    {"MetricSpecifications", NULL, NULL, 73, MF_REQUIRED},
+    {"Mode", NULL, NULL, 91, 0},
+    {"SchedulingBufferTime", NULL, NULL, 92, 0},
+    {"MaxCapacityBreachBehavior", NULL, NULL, 93, 0},
+    {"MaxCapacityBuffer", NULL, NULL, 94, 0},
+};
+static const struct model_member m_application_autoscaling_m73[] = {
+    {"member", NULL, NULL, 74, 0},
+};
+static const struct model_member m_application_autoscaling_m74[] = {
+    {"TargetValue", NULL, NULL, 39, MF_REQUIRED},
+    {"PredefinedMetricPairSpecification", NULL, NULL, 75, 0},
+    {"PredefinedScalingMetricSpecification", NULL, NULL, 77, 0},
+    {"PredefinedLoadMetricSpecification", NULL, NULL, 78, 0},
+    {"CustomizedScalingMetricSpecification", NULL, NULL, 79, 0},
+    {"CustomizedLoadMetricSpecification", NULL, NULL, 79, 0},
+    {"CustomizedCapacityMetricSpecification", NULL, NULL, 79, 0},
+};
+static const struct model_member m_application_autoscaling_m75[] = {
+    {"PredefinedMetricType", NULL, NULL, 76, MF_REQUIRED},
+    {"ResourceLabel", NULL, NULL, 47, 0},
+};
+static const struct model_member m_application_autoscaling_m77[] = {
+    {"PredefinedMetricType", NULL, NULL, 76, MF_REQUIRED},
+    {"ResourceLabel", NULL, NULL, 47, 0},
+};
+static const struct model_member m_application_autoscaling_m78[] = {
+    {"PredefinedMetricType", NULL, NULL, 76, MF_REQUIRED},
+    {"ResourceLabel", NULL, NULL, 47, 0},
+};
+static const struct model_member m_application_autoscaling_m79[] = {
+    {"MetricDataQueries", NULL, NULL, 80, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m80[] = {
+    {"member", NULL, NULL, 81, 0},
+};
+static const struct model_member m_application_autoscaling_m81[] = {
+    {"Id", NULL, NULL, 60, MF_REQUIRED},
+    {"Expression", NULL, NULL, 59, 0},
+    {"MetricStat", NULL, NULL, 82, 0},
+    {"Label", NULL, NULL, 12, 0},
+    {"ReturnData", NULL, NULL, 70, 0},
+};
+static const struct model_member m_application_autoscaling_m82[] = {
+    {"Metric", NULL, NULL, 83, MF_REQUIRED},
+    {"Stat", NULL, NULL, 12, MF_REQUIRED},
+    {"Unit", NULL, NULL, 90, 0},
+};
+static const struct model_member m_application_autoscaling_m83[] = {
+    {"Dimensions", NULL, NULL, 84, 0},
+    {"MetricName", NULL, NULL, 88, 0},
+    {"Namespace", NULL, NULL, 89, 0},
+};
+static const struct model_member m_application_autoscaling_m84[] = {
+    {"member", NULL, NULL, 85, 0},
+};
+static const struct model_member m_application_autoscaling_m85[] = {
+    {"Name", NULL, NULL, 86, MF_REQUIRED},
+    {"Value", NULL, NULL, 87, MF_REQUIRED},
+};
+static const char *const m_application_autoscaling_e91[] = {"ForecastOnly", "ForecastAndScale", NULL};
+static const char *const m_application_autoscaling_e93[] = {"HonorMaxCapacity", "IncreaseMaxCapacity", NULL};
+static const struct model_member m_application_autoscaling_m95[] = {
+    {"member", NULL, NULL, 96, 0},
+};
+static const struct model_member m_application_autoscaling_m96[] = {
+    {"AlarmName", NULL, NULL, 25, MF_REQUIRED},
+    {"AlarmARN", NULL, NULL, 25, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m97[] = {
+    {"ScheduledActionNames", NULL, NULL, 10, 0},
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, 0},
+    {"ScalableDimension", NULL, NULL, 3, 0},
+    {"MaxResults", NULL, NULL, 11, 0},
+    {"NextToken", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m98[] = {
+    {"ScheduledActions", NULL, NULL, 99, 0},
+    {"NextToken", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m99[] = {
+    {"member", NULL, NULL, 100, 0},
+};
+static const struct model_member m_application_autoscaling_m100[] = {
+    {"ScheduledActionName", NULL, NULL, 101, MF_REQUIRED},
+    {"ScheduledActionARN", NULL, NULL, 1, MF_REQUIRED},
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"Schedule", NULL, NULL, 1, MF_REQUIRED},
+    {"Timezone", NULL, NULL, 1, 0},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, 0},
+    {"StartTime", NULL, NULL, 17, 0},
+    {"EndTime", NULL, NULL, 17, 0},
+    {"ScalableTargetAction", NULL, NULL, 102, 0},
+    {"CreationTime", NULL, NULL, 17, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m102[] = {
+    {"MinCapacity", NULL, NULL, 16, 0},
+    {"MaxCapacity", NULL, NULL, 16, 0},
+};
+static const struct model_member m_application_autoscaling_m103[] = {
+    {"ResourceARN", NULL, NULL, 104, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m105[] = {
+    {"Tags", NULL, NULL, 106, 0},
+};
+static const struct model_member m_application_autoscaling_m106[] = {
+    {"key", NULL, NULL, 107, 0},
+    {"value", NULL, NULL, 108, 0},
+};
+static const struct model_member m_application_autoscaling_m109[] = {
+    {"PolicyName", NULL, NULL, 33, MF_REQUIRED},
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+    {"PolicyType", NULL, NULL, 34, 0},
+    {"StepScalingPolicyConfiguration", NULL, NULL, 35, 0},
+    {"TargetTrackingScalingPolicyConfiguration", NULL, NULL, 44, 0},
+    {"PredictiveScalingPolicyConfiguration", NULL, NULL, 72, 0},
+};
+static const struct model_member m_application_autoscaling_m110[] = {
+    {"PolicyARN", NULL, NULL, 1, MF_REQUIRED},
+    {"Alarms", NULL, NULL, 95, 0},
+};
+static const struct model_member m_application_autoscaling_m111[] = {
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"Schedule", NULL, NULL, 1, 0},
+    {"Timezone", NULL, NULL, 1, 0},
+    {"ScheduledActionName", NULL, NULL, 101, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+    {"StartTime", NULL, NULL, 17, 0},
+    {"EndTime", NULL, NULL, 17, 0},
+    {"ScalableTargetAction", NULL, NULL, 102, 0},
+};
+static const struct model_member m_application_autoscaling_m113[] = {
+    {"ServiceNamespace", NULL, NULL, 2, MF_REQUIRED},
+    {"ResourceId", NULL, NULL, 1, MF_REQUIRED},
+    {"ScalableDimension", NULL, NULL, 3, MF_REQUIRED},
+    {"MinCapacity", NULL, NULL, 16, 0},
+    {"MaxCapacity", NULL, NULL, 16, 0},
+    {"RoleARN", NULL, NULL, 1, 0},
+    {"SuspendedState", NULL, NULL, 18, 0},
+    {"Tags", NULL, NULL, 106, 0},
+};
+static const struct model_member m_application_autoscaling_m114[] = {
+    {"ScalableTargetARN", NULL, NULL, 12, 0},
+};
+static const struct model_member m_application_autoscaling_m115[] = {
+    {"ResourceARN", NULL, NULL, 104, MF_REQUIRED},
+    {"Tags", NULL, NULL, 106, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m117[] = {
+    {"ResourceARN", NULL, NULL, 104, MF_REQUIRED},
+    {"TagKeys", NULL, NULL, 118, MF_REQUIRED},
+};
+static const struct model_member m_application_autoscaling_m118[] = {
+    {"member", NULL, NULL, 107, 0},
+};
+static const struct model_member m_application_autoscaling_m120[] = {
+    {"Message", NULL, NULL, 121, 0},
+};
+static const struct model_member m_application_autoscaling_m122[] = {
+    {"Message", NULL, NULL, 121, 0},
+};
+static const struct model_member m_application_autoscaling_m123[] = {
+    {"Message", NULL, NULL, 121, 0},
+};
+static const struct model_member m_application_autoscaling_m124[] = {
+    {"Message", NULL, NULL, 121, 0},
+};
+static const struct model_member m_application_autoscaling_m125[] = {
+    {"Message", NULL, NULL, 121, 0},
+};
+static const struct model_member m_application_autoscaling_m126[] = {
+    {"Message", NULL, NULL, 121, 0},
+};
+static const struct model_member m_application_autoscaling_m127[] = {
+    {"Message", NULL, NULL, 128, 0},
+    {"ResourceName", NULL, NULL, 104, 0},
+};
+static const struct model_member m_application_autoscaling_m129[] = {
+    {"Message", NULL, NULL, 128, 0},
+    {"ResourceName", NULL, NULL, 104, 0},
+};
+static const struct model_member m_application_autoscaling_m130[] = {
+    {"Message", NULL, NULL, 121, 0},
+};
+static const struct model_shape m_application_autoscaling_shapes[] = {
+    {"DeleteScalingPolicyRequest", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_application_autoscaling_m0, NULL, 0},
+    {"ResourceIdMaxLen1600", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1600.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"ServiceNamespace", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e2, NULL, NULL, 0},
+    {"ScalableDimension", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e3, NULL, NULL, 0},
+    {"DeleteScalingPolicyResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeleteScheduledActionRequest", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_application_autoscaling_m5, NULL, 0},
+    {"DeleteScheduledActionResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeregisterScalableTargetRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_application_autoscaling_m7, NULL, 0},
+    {"DeregisterScalableTargetResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeScalableTargetsRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_application_autoscaling_m9, NULL, 0},
+    {"ResourceIdsMaxLen1600", MK_LIST, SF_HAS_MAX, 1, 0, 50.0, NULL, NULL, m_application_autoscaling_m10, NULL, 0},
+    {"MaxResults", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"XmlString", MK_STRING, 0, 0, 0, 0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"DescribeScalableTargetsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m13, NULL, 0},
+    {"ScalableTargets", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m14, NULL, 0},
+    {"ScalableTarget", MK_STRUCT, 0, 10, 0, 0, NULL, NULL, m_application_autoscaling_m15, NULL, 0},
+    {"ResourceCapacity", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TimestampType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SuspendedState", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_application_autoscaling_m18, NULL, 0},
+    {"ScalingSuspended", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeScalingActivitiesRequest", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_application_autoscaling_m20, NULL, 0},
+    {"IncludeNotScaledActivities", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeScalingActivitiesResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m22, NULL, 0},
+    {"ScalingActivities", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m23, NULL, 0},
+    {"ScalingActivity", MK_STRUCT, 0, 12, 0, 0, NULL, NULL, m_application_autoscaling_m24, NULL, 0},
+    {"ResourceId", MK_STRING, 0, 0, 0, 0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"ScalingActivityStatusCode", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e26, NULL, NULL, 0},
+    {"NotScaledReasons", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m27, NULL, 0},
+    {"NotScaledReason", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_application_autoscaling_m28, NULL, 0},
+    {"DescribeScalingPoliciesRequest", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_application_autoscaling_m29, NULL, 0},
+    {"DescribeScalingPoliciesResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m30, NULL, 0},
+    {"ScalingPolicies", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m31, NULL, 0},
+    {"ScalingPolicy", MK_STRUCT, 0, 11, 0, 0, NULL, NULL, m_application_autoscaling_m32, NULL, 0},
+    {"PolicyName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, "\\p{Print}+", NULL, NULL, NULL, 0},
+    {"PolicyType", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e34, NULL, NULL, 0},
+    {"StepScalingPolicyConfiguration", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_application_autoscaling_m35, NULL, 0},
+    {"AdjustmentType", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e36, NULL, NULL, 0},
+    {"StepAdjustments", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m37, NULL, 0},
+    {"StepAdjustment", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_application_autoscaling_m38, NULL, 0},
+    {"MetricScale", MK_DOUBLE, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ScalingAdjustment", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MinAdjustmentMagnitude", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Cooldown", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MetricAggregationType", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e43, NULL, NULL, 0},
+    {"TargetTrackingScalingPolicyConfiguration", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_application_autoscaling_m44, NULL, 0},
+    {"PredefinedMetricSpecification", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m45, NULL, 0},
+    {"MetricType", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e46, NULL, NULL, 0},
+    {"ResourceLabel", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1023.0, NULL, NULL, NULL, NULL, 0},
+    {"CustomizedMetricSpecification", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_application_autoscaling_m48, NULL, 0},
+    {"MetricName", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MetricNamespace", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MetricDimensions", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m51, NULL, 0},
+    {"MetricDimension", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m52, NULL, 0},
+    {"MetricDimensionName", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MetricDimensionValue", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MetricStatistic", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e55, NULL, NULL, 0},
+    {"MetricUnit", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TargetTrackingMetricDataQueries", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m57, NULL, 0},
+    {"TargetTrackingMetricDataQuery", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_application_autoscaling_m58, NULL, 0},
+    {"Expression", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 2048.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"Id", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"TargetTrackingMetricStat", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_application_autoscaling_m61, NULL, 0},
+    {"TargetTrackingMetric", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_application_autoscaling_m62, NULL, 0},
+    {"TargetTrackingMetricDimensions", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m63, NULL, 0},
+    {"TargetTrackingMetricDimension", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m64, NULL, 0},
+    {"TargetTrackingMetricDimensionName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"TargetTrackingMetricDimensionValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1024.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"TargetTrackingMetricName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"TargetTrackingMetricNamespace", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"TargetTrackingMetricUnit", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1023.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"ReturnData", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DisableScaleIn", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"PredictiveScalingPolicyConfiguration", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_application_autoscaling_m72, NULL, 0},
+    {"PredictiveScalingMetricSpecifications", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m73, NULL, 0},
+    {"PredictiveScalingMetricSpecification", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_application_autoscaling_m74, NULL, 0},
+    {"PredictiveScalingPredefinedMetricPairSpecification", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m75, NULL, 0},
+    {"PredictiveScalingMetricType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, NULL, NULL, NULL, NULL, 0},
+    {"PredictiveScalingPredefinedScalingMetricSpecification", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m77, NULL, 0},
+    {"PredictiveScalingPredefinedLoadMetricSpecification", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m78, NULL, 0},
+    {"PredictiveScalingCustomizedMetricSpecification", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m79, NULL, 0},
+    {"PredictiveScalingMetricDataQueries", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m80, NULL, 0},
+    {"PredictiveScalingMetricDataQuery", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_application_autoscaling_m81, NULL, 0},
+    {"PredictiveScalingMetricStat", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_application_autoscaling_m82, NULL, 0},
+    {"PredictiveScalingMetric", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_application_autoscaling_m83, NULL, 0},
+    {"PredictiveScalingMetricDimensions", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m84, NULL, 0},
+    {"PredictiveScalingMetricDimension", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m85, NULL, 0},
+    {"PredictiveScalingMetricDimensionName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"PredictiveScalingMetricDimensionValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1024.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"PredictiveScalingMetricName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"PredictiveScalingMetricNamespace", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"PredictiveScalingMetricUnit", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1023.0, "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*", NULL, NULL, NULL, 0},
+    {"PredictiveScalingMode", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e91, NULL, NULL, 0},
+    {"PredictiveScalingSchedulingBufferTime", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 3600.0, NULL, NULL, NULL, NULL, 0},
+    {"PredictiveScalingMaxCapacityBreachBehavior", MK_STRING, 0, 0, 0, 0, NULL, m_application_autoscaling_e93, NULL, NULL, 0},
+    {"PredictiveScalingMaxCapacityBuffer", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 100.0, NULL, NULL, NULL, NULL, 0},
+    {"Alarms", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m95, NULL, 0},
+    {"Alarm", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m96, NULL, 0},
+    {"DescribeScheduledActionsRequest", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_application_autoscaling_m97, NULL, 0},
+    {"DescribeScheduledActionsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m98, NULL, 0},
+    {"ScheduledActions", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m99, NULL, 0},
+    {"ScheduledAction", MK_STRUCT, 0, 11, 0, 0, NULL, NULL, m_application_autoscaling_m100, NULL, 0},
+    {"ScheduledActionName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, "(\?!((^[ ]+.*)|(.*([\\u0000-\\u001f]|[\\u007f-\\u009f]|[:/|])+.*)|(.*[ ]+$))).+", NULL, NULL, NULL, 0},
+    {"ScalableTargetAction", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m102, NULL, 0},
+    {"ListTagsForResourceRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m103, NULL, 0},
+    {"AmazonResourceName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1011.0, "^arn:.+:application-autoscaling:.+:[0-9]+:scalable-target\\/[a-zA-Z0-9-]+$", NULL, NULL, NULL, 0},
+    {"ListTagsForResourceResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m105, NULL, 0},
+    {"TagMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m106, NULL, 0},
+    {"TagKey", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, NULL, NULL, NULL, NULL, 0},
+    {"TagValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"PutScalingPolicyRequest", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_application_autoscaling_m109, NULL, 0},
+    {"PutScalingPolicyResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m110, NULL, 0},
+    {"PutScheduledActionRequest", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_application_autoscaling_m111, NULL, 0},
+    {"PutScheduledActionResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"RegisterScalableTargetRequest", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_application_autoscaling_m113, NULL, 0},
+    {"RegisterScalableTargetResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_application_autoscaling_m114, NULL, 0},
+    {"TagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m115, NULL, 0},
+    {"TagResourceResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UntagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_application_autoscaling_m117, NULL, 0},
+    {"TagKeyList", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 0.0, 200.0, NULL, NULL, m_application_autoscaling_m118, NULL, 0},
+    {"UntagResourceResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ConcurrentUpdateException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_application_autoscaling_m120, NULL, 0},
+    {"ErrorMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"FailedResourceAccessException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_application_autoscaling_m122, NULL, 0},
+    {"InternalServiceException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_application_autoscaling_m123, NULL, 0},
+    {"InvalidNextTokenException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_application_autoscaling_m124, NULL, 0},
+    {"LimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_application_autoscaling_m125, NULL, 0},
+    {"ObjectNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_application_autoscaling_m126, NULL, 0},
+    {"ResourceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_application_autoscaling_m127, NULL, 0},
+    {"ExceptionMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TooManyTagsException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_application_autoscaling_m129, NULL, 0},
+    {"ValidationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_application_autoscaling_m130, NULL, 0},
+};
+static const struct model_op m_application_autoscaling_ops[] = {
+    {"DeleteScalingPolicy", 0, 4, NULL},
+    {"DeleteScheduledAction", 5, 6, NULL},
+    {"DeregisterScalableTarget", 7, 8, NULL},
+    {"DescribeScalableTargets", 9, 13, NULL},
+    {"DescribeScalingActivities", 20, 22, NULL},
+    {"DescribeScalingPolicies", 29, 30, NULL},
+    {"DescribeScheduledActions", 97, 98, NULL},
+    {"ListTagsForResource", 103, 105, NULL},
+    {"PutScalingPolicy", 109, 110, NULL},
+    {"PutScheduledAction", 111, 112, NULL},
+    {"RegisterScalableTarget", 113, 114, NULL},
+    {"TagResource", 115, 116, NULL},
+    {"UntagResource", 117, 119, NULL},
+};
+static const struct model_service m_application_autoscaling = {
+    .name = "application-autoscaling",
+    .api_version = "2016-02-06",
+    .target_prefix = "AnyScaleFrontendService",
+    .json_version = "1.1",
+    .xml_namespace = NULL,
+    .signing_name = "application-autoscaling",
+    .error_prefix = NULL,
+    .protocols = MP_JSON,
+    .query_compatible = 0,
+    .global = 0,
+    .ops = m_application_autoscaling_ops,
+    .nops = 13,
+    .shapes = m_application_autoscaling_shapes,
+    .nshapes = 131,
+};
+
 static const struct model_member m_cloudwatch_m0[] = {
     {"Namespace", NULL, NULL, 1, 0},
     {"MetricName", NULL, NULL, 2, 0},
@@ -221,6 +770,2073 @@ static const struct model_service m_cloudwatch = {
     .nops = 2,
     .shapes = m_cloudwatch_shapes,
     .nshapes = 61,
+};
+
+static const struct model_member m_ec2_m0[] = {
+    {"ZoneNames", "ZoneName", NULL, 1, 0},
+    {"ZoneIds", "ZoneId", NULL, 3, 0},
+    {"AllAvailabilityZones", NULL, NULL, 4, 0},
+    {"DryRun", "dryRun", NULL, 4, 0},
+    {"Filters", "Filter", NULL, 5, 0},
+};
+static const struct model_member m_ec2_m1[] = {
+    {"member", "ZoneName", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m3[] = {
+    {"member", "ZoneId", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m5[] = {
+    {"member", "Filter", NULL, 6, 0},
+};
+static const struct model_member m_ec2_m6[] = {
+    {"Name", NULL, NULL, 2, 0},
+    {"Values", "Value", NULL, 7, 0},
+};
+static const struct model_member m_ec2_m7[] = {
+    {"member", "item", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m8[] = {
+    {"AvailabilityZones", "availabilityZoneInfo", NULL, 9, 0},
+};
+static const struct model_member m_ec2_m9[] = {
+    {"member", "item", NULL, 10, 0},
+};
+static const struct model_member m_ec2_m10[] = {
+    {"OptInStatus", "optInStatus", NULL, 11, 0},
+    {"Messages", "messageSet", NULL, 12, 0},
+    {"RegionName", "regionName", NULL, 2, 0},
+    {"ZoneName", "zoneName", NULL, 2, 0},
+    {"ZoneId", "zoneId", NULL, 2, 0},
+    {"GroupName", "groupName", NULL, 2, 0},
+    {"NetworkBorderGroup", "networkBorderGroup", NULL, 2, 0},
+    {"ZoneType", "zoneType", NULL, 2, 0},
+    {"ParentZoneName", "parentZoneName", NULL, 2, 0},
+    {"ParentZoneId", "parentZoneId", NULL, 2, 0},
+    {"GroupLongName", "groupLongName", NULL, 2, 0},
+    {"Geography", "geographySet", NULL, 14, 0},
+    {"SubGeography", "subGeographySet", NULL, 16, 0},
+    {"State", "zoneState", NULL, 18, 0},
+};
+static const char *const m_ec2_e11[] = {"opt-in-not-required", "opted-in", "not-opted-in", NULL};
+static const struct model_member m_ec2_m12[] = {
+    {"member", "item", NULL, 13, 0},
+};
+static const struct model_member m_ec2_m13[] = {
+    {"Message", "message", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m14[] = {
+    {"member", "item", NULL, 15, 0},
+};
+static const struct model_member m_ec2_m15[] = {
+    {"Name", "name", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m16[] = {
+    {"member", "item", NULL, 17, 0},
+};
+static const struct model_member m_ec2_m17[] = {
+    {"Name", "name", NULL, 2, 0},
+};
+static const char *const m_ec2_e18[] = {"available", "information", "impaired", "unavailable", "constrained", NULL};
+static const struct model_member m_ec2_m19[] = {
+    {"GroupIds", "GroupId", NULL, 20, 0},
+    {"GroupNames", "GroupName", NULL, 22, 0},
+    {"NextToken", NULL, NULL, 2, 0},
+    {"MaxResults", NULL, NULL, 24, 0},
+    {"DryRun", "dryRun", NULL, 4, 0},
+    {"Filters", "Filter", NULL, 5, 0},
+};
+static const struct model_member m_ec2_m20[] = {
+    {"member", "groupId", NULL, 21, 0},
+};
+static const struct model_member m_ec2_m22[] = {
+    {"member", "GroupName", NULL, 23, 0},
+};
+static const struct model_member m_ec2_m25[] = {
+    {"NextToken", "nextToken", NULL, 2, 0},
+    {"SecurityGroups", "securityGroupInfo", NULL, 26, 0},
+};
+static const struct model_member m_ec2_m26[] = {
+    {"member", "item", NULL, 27, 0},
+};
+static const struct model_member m_ec2_m27[] = {
+    {"GroupId", "groupId", NULL, 2, 0},
+    {"IpPermissionsEgress", "ipPermissionsEgress", NULL, 28, 0},
+    {"Tags", "tagSet", NULL, 39, 0},
+    {"VpcId", "vpcId", NULL, 2, 0},
+    {"SecurityGroupArn", "securityGroupArn", NULL, 2, 0},
+    {"OwnerId", "ownerId", NULL, 2, 0},
+    {"GroupName", "groupName", NULL, 2, 0},
+    {"Description", "groupDescription", NULL, 2, 0},
+    {"IpPermissions", "ipPermissions", NULL, 28, 0},
+};
+static const struct model_member m_ec2_m28[] = {
+    {"member", "item", NULL, 29, 0},
+};
+static const struct model_member m_ec2_m29[] = {
+    {"IpProtocol", "ipProtocol", NULL, 2, 0},
+    {"FromPort", "fromPort", NULL, 30, 0},
+    {"ToPort", "toPort", NULL, 30, 0},
+    {"UserIdGroupPairs", "groups", NULL, 31, 0},
+    {"IpRanges", "ipRanges", NULL, 33, 0},
+    {"Ipv6Ranges", "ipv6Ranges", NULL, 35, 0},
+    {"PrefixListIds", "prefixListIds", NULL, 37, 0},
+};
+static const struct model_member m_ec2_m31[] = {
+    {"member", "item", NULL, 32, 0},
+};
+static const struct model_member m_ec2_m32[] = {
+    {"Description", "description", NULL, 2, 0},
+    {"UserId", "userId", NULL, 2, 0},
+    {"GroupName", "groupName", NULL, 2, 0},
+    {"GroupId", "groupId", NULL, 2, 0},
+    {"VpcId", "vpcId", NULL, 2, 0},
+    {"VpcPeeringConnectionId", "vpcPeeringConnectionId", NULL, 2, 0},
+    {"PeeringStatus", "peeringStatus", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m33[] = {
+    {"member", "item", NULL, 34, 0},
+};
+static const struct model_member m_ec2_m34[] = {
+    {"Description", "description", NULL, 2, 0},
+    {"CidrIp", "cidrIp", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m35[] = {
+    {"member", "item", NULL, 36, 0},
+};
+static const struct model_member m_ec2_m36[] = {
+    {"Description", "description", NULL, 2, 0},
+    {"CidrIpv6", "cidrIpv6", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m37[] = {
+    {"member", "item", NULL, 38, 0},
+};
+static const struct model_member m_ec2_m38[] = {
+    {"Description", "description", NULL, 2, 0},
+    {"PrefixListId", "prefixListId", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m39[] = {
+    {"member", "item", NULL, 40, 0},
+};
+static const struct model_member m_ec2_m40[] = {
+    {"Key", "key", NULL, 2, 0},
+    {"Value", "value", NULL, 2, 0},
+};
+static const struct model_member m_ec2_m41[] = {
+    {"Filters", "Filter", NULL, 5, 0},
+    {"SubnetIds", "SubnetId", NULL, 42, 0},
+    {"NextToken", NULL, NULL, 2, 0},
+    {"MaxResults", NULL, NULL, 44, 0},
+    {"DryRun", "dryRun", NULL, 4, 0},
+};
+static const struct model_member m_ec2_m42[] = {
+    {"member", "SubnetId", NULL, 43, 0},
+};
+static const struct model_member m_ec2_m45[] = {
+    {"NextToken", "nextToken", NULL, 2, 0},
+    {"Subnets", "subnetSet", NULL, 46, 0},
+};
+static const struct model_member m_ec2_m46[] = {
+    {"member", "item", NULL, 47, 0},
+};
+static const struct model_member m_ec2_m47[] = {
+    {"AvailabilityZoneId", "availabilityZoneId", NULL, 2, 0},
+    {"EnableLniAtDeviceIndex", "enableLniAtDeviceIndex", NULL, 30, 0},
+    {"MapCustomerOwnedIpOnLaunch", "mapCustomerOwnedIpOnLaunch", NULL, 4, 0},
+    {"CustomerOwnedIpv4Pool", "customerOwnedIpv4Pool", NULL, 48, 0},
+    {"OwnerId", "ownerId", NULL, 2, 0},
+    {"AssignIpv6AddressOnCreation", "assignIpv6AddressOnCreation", NULL, 4, 0},
+    {"Ipv6CidrBlockAssociationSet", "ipv6CidrBlockAssociationSet", NULL, 49, 0},
+    {"Tags", "tagSet", NULL, 39, 0},
+    {"SubnetArn", "subnetArn", NULL, 2, 0},
+    {"OutpostArn", "outpostArn", NULL, 2, 0},
+    {"EnableDns64", "enableDns64", NULL, 4, 0},
+    {"Ipv6Native", "ipv6Native", NULL, 4, 0},
+    {"PrivateDnsNameOptionsOnLaunch", "privateDnsNameOptionsOnLaunch", NULL, 56, 0},
+    {"BlockPublicAccessStates", "blockPublicAccessStates", NULL, 58, 0},
+    {"Type", "type", NULL, 2, 0},
+    {"SubnetId", "subnetId", NULL, 2, 0},
+    {"State", "state", NULL, 60, 0},
+    {"VpcId", "vpcId", NULL, 2, 0},
+    {"CidrBlock", "cidrBlock", NULL, 2, 0},
+    {"AvailableIpAddressCount", "availableIpAddressCount", NULL, 30, 0},
+    {"AvailabilityZone", "availabilityZone", NULL, 2, 0},
+    {"DefaultForAz", "defaultForAz", NULL, 4, 0},
+    {"MapPublicIpOnLaunch", "mapPublicIpOnLaunch", NULL, 4, 0},
+};
+static const struct model_member m_ec2_m49[] = {
+    {"member", "item", NULL, 50, 0},
+};
+static const struct model_member m_ec2_m50[] = {
+    {"AssociationId", "associationId", NULL, 51, 0},
+    {"Ipv6CidrBlock", "ipv6CidrBlock", NULL, 2, 0},
+    {"Ipv6CidrBlockState", "ipv6CidrBlockState", NULL, 52, 0},
+    {"Ipv6AddressAttribute", "ipv6AddressAttribute", NULL, 54, 0},
+    {"IpSource", "ipSource", NULL, 55, 0},
+};
+static const struct model_member m_ec2_m52[] = {
+    {"State", "state", NULL, 53, 0},
+    {"StatusMessage", "statusMessage", NULL, 2, 0},
+};
+static const char *const m_ec2_e53[] = {"associating", "associated", "disassociating", "disassociated", "failing", "failed", NULL};
+static const char *const m_ec2_e54[] = {"public", "private", NULL};
+static const char *const m_ec2_e55[] = {"amazon", "byoip", "none", NULL};
+static const struct model_member m_ec2_m56[] = {
+    {"HostnameType", "hostnameType", NULL, 57, 0},
+    {"EnableResourceNameDnsARecord", "enableResourceNameDnsARecord", NULL, 4, 0},
+    {"EnableResourceNameDnsAAAARecord", "enableResourceNameDnsAAAARecord", NULL, 4, 0},
+};
+static const char *const m_ec2_e57[] = {"ip-name", "resource-name", NULL};
+static const struct model_member m_ec2_m58[] = {
+    {"InternetGatewayBlockMode", "internetGatewayBlockMode", NULL, 59, 0},
+};
+static const char *const m_ec2_e59[] = {"off", "block-bidirectional", "block-ingress", NULL};
+static const char *const m_ec2_e60[] = {"pending", "available", "unavailable", "failed", "failed-insufficient-capacity", NULL};
+static const struct model_member m_ec2_m61[] = {
+    {"Filters", "Filter", NULL, 5, 0},
+    {"VpcIds", "VpcId", NULL, 62, 0},
+    {"NextToken", NULL, NULL, 2, 0},
+    {"MaxResults", NULL, NULL, 64, 0},
+    {"DryRun", "dryRun", NULL, 4, 0},
+};
+static const struct model_member m_ec2_m62[] = {
+    {"member", "VpcId", NULL, 63, 0},
+};
+static const struct model_member m_ec2_m65[] = {
+    {"NextToken", "nextToken", NULL, 2, 0},
+    {"Vpcs", "vpcSet", NULL, 66, 0},
+};
+static const struct model_member m_ec2_m66[] = {
+    {"member", "item", NULL, 67, 0},
+};
+static const struct model_member m_ec2_m67[] = {
+    {"OwnerId", "ownerId", NULL, 2, 0},
+    {"InstanceTenancy", "instanceTenancy", NULL, 68, 0},
+    {"Ipv6CidrBlockAssociationSet", "ipv6CidrBlockAssociationSet", NULL, 69, 0},
+    {"CidrBlockAssociationSet", "cidrBlockAssociationSet", NULL, 73, 0},
+    {"IsDefault", "isDefault", NULL, 4, 0},
+    {"EncryptionControl", "encryptionControl", NULL, 75, 0},
+    {"Tags", "tagSet", NULL, 39, 0},
+    {"BlockPublicAccessStates", "blockPublicAccessStates", NULL, 58, 0},
+    {"VpcId", "vpcId", NULL, 2, 0},
+    {"State", "state", NULL, 82, 0},
+    {"CidrBlock", "cidrBlock", NULL, 2, 0},
+    {"DhcpOptionsId", "dhcpOptionsId", NULL, 2, 0},
+};
+static const char *const m_ec2_e68[] = {"default", "dedicated", "host", NULL};
+static const struct model_member m_ec2_m69[] = {
+    {"member", "item", NULL, 70, 0},
+};
+static const struct model_member m_ec2_m70[] = {
+    {"AssociationId", "associationId", NULL, 2, 0},
+    {"Ipv6CidrBlock", "ipv6CidrBlock", NULL, 2, 0},
+    {"Ipv6CidrBlockState", "ipv6CidrBlockState", NULL, 71, 0},
+    {"NetworkBorderGroup", "networkBorderGroup", NULL, 2, 0},
+    {"Ipv6Pool", "ipv6Pool", NULL, 2, 0},
+    {"Ipv6AddressAttribute", "ipv6AddressAttribute", NULL, 54, 0},
+    {"IpSource", "ipSource", NULL, 55, 0},
+};
+static const struct model_member m_ec2_m71[] = {
+    {"State", "state", NULL, 72, 0},
+    {"StatusMessage", "statusMessage", NULL, 2, 0},
+};
+static const char *const m_ec2_e72[] = {"associating", "associated", "disassociating", "disassociated", "failing", "failed", NULL};
+static const struct model_member m_ec2_m73[] = {
+    {"member", "item", NULL, 74, 0},
+};
+static const struct model_member m_ec2_m74[] = {
+    {"AssociationId", "associationId", NULL, 2, 0},
+    {"CidrBlock", "cidrBlock", NULL, 2, 0},
+    {"CidrBlockState", "cidrBlockState", NULL, 71, 0},
+};
+static const struct model_member m_ec2_m75[] = {
+    {"VpcId", "vpcId", NULL, 63, 0},
+    {"VpcEncryptionControlId", "vpcEncryptionControlId", NULL, 76, 0},
+    {"Mode", "mode", NULL, 77, 0},
+    {"State", "state", NULL, 78, 0},
+    {"StateMessage", "stateMessage", NULL, 2, 0},
+    {"ResourceExclusions", "resourceExclusions", NULL, 79, 0},
+    {"Tags", "tagSet", NULL, 39, 0},
+};
+static const char *const m_ec2_e77[] = {"monitor", "enforce", NULL};
+static const char *const m_ec2_e78[] = {"enforce-in-progress", "monitor-in-progress", "enforce-failed", "monitor-failed", "deleting", "deleted", "available", "creating", "delete-failed", NULL};
+static const struct model_member m_ec2_m79[] = {
+    {"InternetGateway", "internetGateway", NULL, 80, 0},
+    {"EgressOnlyInternetGateway", "egressOnlyInternetGateway", NULL, 80, 0},
+    {"NatGateway", "natGateway", NULL, 80, 0},
+    {"VirtualPrivateGateway", "virtualPrivateGateway", NULL, 80, 0},
+    {"VpcPeering", "vpcPeering", NULL, 80, 0},
+    {"Lambda", "lambda", NULL, 80, 0},
+    {"VpcLattice", "vpcLattice", NULL, 80, 0},
+    {"ElasticFileSystem", "elasticFileSystem", NULL, 80, 0},
+};
+static const struct model_member m_ec2_m80[] = {
+    {"State", "state", NULL, 81, 0},
+    {"StateMessage", "stateMessage", NULL, 2, 0},
+};
+static const char *const m_ec2_e81[] = {"enabling", "enabled", "disabling", "disabled", NULL};
+static const char *const m_ec2_e82[] = {"pending", "available", NULL};
+static const struct model_shape m_ec2_shapes[] = {
+    {"DescribeAvailabilityZonesRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ec2_m0, NULL, 0},
+    {"ZoneNameStringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m1, NULL, 0},
+    {"String", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ZoneIdStringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m3, NULL, 0},
+    {"Boolean", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"FilterList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m5, NULL, 0},
+    {"Filter", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m6, NULL, 0},
+    {"ValueStringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m7, NULL, 0},
+    {"DescribeAvailabilityZonesResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ec2_m8, NULL, 0},
+    {"AvailabilityZoneList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m9, NULL, 0},
+    {"AvailabilityZone", MK_STRUCT, 0, 14, 0, 0, NULL, NULL, m_ec2_m10, NULL, 0},
+    {"AvailabilityZoneOptInStatus", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e11, NULL, NULL, 0},
+    {"AvailabilityZoneMessageList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m12, NULL, 0},
+    {"AvailabilityZoneMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ec2_m13, NULL, 0},
+    {"AvailabilityZoneGeographyList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m14, NULL, 0},
+    {"AvailabilityZoneGeography", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ec2_m15, NULL, 0},
+    {"AvailabilityZoneSubGeographyList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m16, NULL, 0},
+    {"AvailabilityZoneSubGeography", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ec2_m17, NULL, 0},
+    {"AvailabilityZoneState", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e18, NULL, NULL, 0},
+    {"DescribeSecurityGroupsRequest", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_ec2_m19, NULL, 0},
+    {"GroupIdStringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m20, NULL, 0},
+    {"SecurityGroupId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GroupNameStringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m22, NULL, 0},
+    {"SecurityGroupName", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeSecurityGroupsMaxResults", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 5.0, 1000.0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeSecurityGroupsResult", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m25, NULL, 0},
+    {"SecurityGroupList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m26, NULL, 0},
+    {"SecurityGroup", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_ec2_m27, NULL, 0},
+    {"IpPermissionList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m28, NULL, 0},
+    {"IpPermission", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_ec2_m29, NULL, 0},
+    {"Integer", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UserIdGroupPairList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m31, NULL, 0},
+    {"UserIdGroupPair", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_ec2_m32, NULL, 0},
+    {"IpRangeList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m33, NULL, 0},
+    {"IpRange", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m34, NULL, 0},
+    {"Ipv6RangeList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m35, NULL, 0},
+    {"Ipv6Range", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m36, NULL, 0},
+    {"PrefixListIdList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m37, NULL, 0},
+    {"PrefixListId", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m38, NULL, 0},
+    {"TagList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m39, NULL, 0},
+    {"Tag", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m40, NULL, 0},
+    {"DescribeSubnetsRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ec2_m41, NULL, 0},
+    {"SubnetIdStringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m42, NULL, 0},
+    {"SubnetId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeSubnetsMaxResults", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 5.0, 1000.0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeSubnetsResult", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m45, NULL, 0},
+    {"SubnetList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m46, NULL, 0},
+    {"Subnet", MK_STRUCT, 0, 23, 0, 0, NULL, NULL, m_ec2_m47, NULL, 0},
+    {"CoipPoolId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SubnetIpv6CidrBlockAssociationSet", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m49, NULL, 0},
+    {"SubnetIpv6CidrBlockAssociation", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ec2_m50, NULL, 0},
+    {"SubnetCidrAssociationId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SubnetCidrBlockState", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m52, NULL, 0},
+    {"SubnetCidrBlockStateCode", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e53, NULL, NULL, 0},
+    {"Ipv6AddressAttribute", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e54, NULL, NULL, 0},
+    {"IpSource", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e55, NULL, NULL, 0},
+    {"PrivateDnsNameOptionsOnLaunch", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ec2_m56, NULL, 0},
+    {"HostnameType", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e57, NULL, NULL, 0},
+    {"BlockPublicAccessStates", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ec2_m58, NULL, 0},
+    {"BlockPublicAccessMode", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e59, NULL, NULL, 0},
+    {"SubnetState", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e60, NULL, NULL, 0},
+    {"DescribeVpcsRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ec2_m61, NULL, 0},
+    {"VpcIdStringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m62, NULL, 0},
+    {"VpcId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeVpcsMaxResults", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 5.0, 1000.0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeVpcsResult", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m65, NULL, 0},
+    {"VpcList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m66, NULL, 0},
+    {"Vpc", MK_STRUCT, 0, 12, 0, 0, NULL, NULL, m_ec2_m67, NULL, 0},
+    {"Tenancy", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e68, NULL, NULL, 0},
+    {"VpcIpv6CidrBlockAssociationSet", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m69, NULL, 0},
+    {"VpcIpv6CidrBlockAssociation", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_ec2_m70, NULL, 0},
+    {"VpcCidrBlockState", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m71, NULL, 0},
+    {"VpcCidrBlockStateCode", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e72, NULL, NULL, 0},
+    {"VpcCidrBlockAssociationSet", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ec2_m73, NULL, 0},
+    {"VpcCidrBlockAssociation", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ec2_m74, NULL, 0},
+    {"VpcEncryptionControl", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_ec2_m75, NULL, 0},
+    {"VpcEncryptionControlId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"VpcEncryptionControlMode", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e77, NULL, NULL, 0},
+    {"VpcEncryptionControlState", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e78, NULL, NULL, 0},
+    {"VpcEncryptionControlExclusions", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_ec2_m79, NULL, 0},
+    {"VpcEncryptionControlExclusion", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ec2_m80, NULL, 0},
+    {"VpcEncryptionControlExclusionState", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e81, NULL, NULL, 0},
+    {"VpcState", MK_STRING, 0, 0, 0, 0, NULL, m_ec2_e82, NULL, NULL, 0},
+};
+static const struct model_op m_ec2_ops[] = {
+    {"DescribeAvailabilityZones", 0, 8, NULL},
+    {"DescribeSecurityGroups", 19, 25, NULL},
+    {"DescribeSubnets", 41, 45, NULL},
+    {"DescribeVpcs", 61, 65, NULL},
+};
+static const struct model_service m_ec2 = {
+    .name = "ec2",
+    .api_version = "2016-11-15",
+    .target_prefix = NULL,
+    .json_version = NULL,
+    .xml_namespace = "http://ec2.amazonaws.com/doc/2016-11-15",
+    .signing_name = "ec2",
+    .error_prefix = NULL,
+    .protocols = MP_EC2,
+    .query_compatible = 0,
+    .global = 0,
+    .ops = m_ec2_ops,
+    .nops = 4,
+    .shapes = m_ec2_shapes,
+    .nshapes = 83,
+};
+
+static const struct model_member m_ecs_m0[] = {
+    {"clusterName", NULL, NULL, 1, 0},
+    {"tags", NULL, NULL, 2, 0},
+    {"settings", NULL, NULL, 6, 0},
+    {"configuration", NULL, NULL, 9, 0},
+    {"capacityProviders", NULL, NULL, 15, 0},
+    {"defaultCapacityProviderStrategy", NULL, NULL, 16, 0},
+    {"serviceConnectDefaults", NULL, NULL, 20, 0},
+};
+static const struct model_member m_ecs_m2[] = {
+    {"member", NULL, NULL, 3, 0},
+};
+static const struct model_member m_ecs_m3[] = {
+    {"key", NULL, NULL, 4, 0},
+    {"value", NULL, NULL, 5, 0},
+};
+static const struct model_member m_ecs_m6[] = {
+    {"member", NULL, NULL, 7, 0},
+};
+static const struct model_member m_ecs_m7[] = {
+    {"name", NULL, NULL, 8, 0},
+    {"value", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e8[] = {"containerInsights", NULL};
+static const struct model_member m_ecs_m9[] = {
+    {"executeCommandConfiguration", NULL, NULL, 10, 0},
+    {"managedStorageConfiguration", NULL, NULL, 14, 0},
+};
+static const struct model_member m_ecs_m10[] = {
+    {"kmsKeyId", NULL, NULL, 1, 0},
+    {"logging", NULL, NULL, 11, 0},
+    {"logConfiguration", NULL, NULL, 12, 0},
+};
+static const char *const m_ecs_e11[] = {"NONE", "DEFAULT", "OVERRIDE", NULL};
+static const struct model_member m_ecs_m12[] = {
+    {"cloudWatchLogGroupName", NULL, NULL, 1, 0},
+    {"cloudWatchEncryptionEnabled", NULL, NULL, 13, 0},
+    {"s3BucketName", NULL, NULL, 1, 0},
+    {"s3EncryptionEnabled", NULL, NULL, 13, 0},
+    {"s3KeyPrefix", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m14[] = {
+    {"kmsKeyId", NULL, NULL, 1, 0},
+    {"fargateEphemeralStorageKmsKeyId", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m15[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m16[] = {
+    {"member", NULL, NULL, 17, 0},
+};
+static const struct model_member m_ecs_m17[] = {
+    {"capacityProvider", NULL, NULL, 1, MF_REQUIRED},
+    {"weight", NULL, NULL, 18, 0},
+    {"base", NULL, NULL, 19, 0},
+};
+static const struct model_member m_ecs_m20[] = {
+    {"namespace", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m21[] = {
+    {"cluster", NULL, NULL, 22, 0},
+};
+static const struct model_member m_ecs_m22[] = {
+    {"clusterArn", NULL, NULL, 1, 0},
+    {"clusterName", NULL, NULL, 1, 0},
+    {"configuration", NULL, NULL, 9, 0},
+    {"status", NULL, NULL, 1, 0},
+    {"registeredContainerInstancesCount", NULL, NULL, 23, 0},
+    {"runningTasksCount", NULL, NULL, 23, 0},
+    {"pendingTasksCount", NULL, NULL, 23, 0},
+    {"activeServicesCount", NULL, NULL, 23, 0},
+    {"statistics", NULL, NULL, 24, 0},
+    {"tags", NULL, NULL, 2, 0},
+    {"settings", NULL, NULL, 6, 0},
+    {"capacityProviders", NULL, NULL, 15, 0},
+    {"defaultCapacityProviderStrategy", NULL, NULL, 16, 0},
+    {"attachments", NULL, NULL, 26, 0},
+    {"attachmentsStatus", NULL, NULL, 1, 0},
+    {"serviceConnectDefaults", NULL, NULL, 29, 0},
+};
+static const struct model_member m_ecs_m24[] = {
+    {"member", NULL, NULL, 25, 0},
+};
+static const struct model_member m_ecs_m25[] = {
+    {"name", NULL, NULL, 1, 0},
+    {"value", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m26[] = {
+    {"member", NULL, NULL, 27, 0},
+};
+static const struct model_member m_ecs_m27[] = {
+    {"id", NULL, NULL, 1, 0},
+    {"type", NULL, NULL, 1, 0},
+    {"status", NULL, NULL, 1, 0},
+    {"details", NULL, NULL, 28, 0},
+};
+static const struct model_member m_ecs_m28[] = {
+    {"member", NULL, NULL, 25, 0},
+};
+static const struct model_member m_ecs_m29[] = {
+    {"namespace", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m30[] = {
+    {"cluster", NULL, NULL, 1, 0},
+    {"serviceName", NULL, NULL, 1, MF_REQUIRED},
+    {"taskDefinition", NULL, NULL, 1, 0},
+    {"availabilityZoneRebalancing", NULL, NULL, 31, 0},
+    {"loadBalancers", NULL, NULL, 32, 0},
+    {"serviceRegistries", NULL, NULL, 36, 0},
+    {"desiredCount", NULL, NULL, 34, 0},
+    {"clientToken", NULL, NULL, 1, 0},
+    {"launchType", NULL, NULL, 38, 0},
+    {"capacityProviderStrategy", NULL, NULL, 16, 0},
+    {"platformVersion", NULL, NULL, 1, 0},
+    {"role", NULL, NULL, 1, 0},
+    {"deploymentConfiguration", NULL, NULL, 39, 0},
+    {"placementConstraints", NULL, NULL, 56, 0},
+    {"placementStrategy", NULL, NULL, 59, 0},
+    {"networkConfiguration", NULL, NULL, 62, 0},
+    {"healthCheckGracePeriodSeconds", NULL, NULL, 34, 0},
+    {"schedulingStrategy", NULL, NULL, 65, 0},
+    {"deploymentController", NULL, NULL, 66, 0},
+    {"tags", NULL, NULL, 2, 0},
+    {"enableECSManagedTags", NULL, NULL, 13, 0},
+    {"propagateTags", NULL, NULL, 68, 0},
+    {"enableExecuteCommand", NULL, NULL, 13, 0},
+    {"serviceConnectConfiguration", NULL, NULL, 69, 0},
+    {"volumeConfigurations", NULL, NULL, 90, 0},
+    {"vpcLatticeConfigurations", NULL, NULL, 102, 0},
+};
+static const char *const m_ecs_e31[] = {"ENABLED", "DISABLED", NULL};
+static const struct model_member m_ecs_m32[] = {
+    {"member", NULL, NULL, 33, 0},
+};
+static const struct model_member m_ecs_m33[] = {
+    {"targetGroupArn", NULL, NULL, 1, 0},
+    {"loadBalancerName", NULL, NULL, 1, 0},
+    {"containerName", NULL, NULL, 1, 0},
+    {"containerPort", NULL, NULL, 34, 0},
+    {"advancedConfiguration", NULL, NULL, 35, 0},
+};
+static const struct model_member m_ecs_m35[] = {
+    {"alternateTargetGroupArn", NULL, NULL, 1, 0},
+    {"productionListenerRule", NULL, NULL, 1, 0},
+    {"testListenerRule", NULL, NULL, 1, 0},
+    {"roleArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m36[] = {
+    {"member", NULL, NULL, 37, 0},
+};
+static const struct model_member m_ecs_m37[] = {
+    {"registryArn", NULL, NULL, 1, 0},
+    {"port", NULL, NULL, 34, 0},
+    {"containerName", NULL, NULL, 1, 0},
+    {"containerPort", NULL, NULL, 34, 0},
+};
+static const char *const m_ecs_e38[] = {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES", NULL};
+static const struct model_member m_ecs_m39[] = {
+    {"deploymentCircuitBreaker", NULL, NULL, 40, 0},
+    {"maximumPercent", NULL, NULL, 34, 0},
+    {"minimumHealthyPercent", NULL, NULL, 34, 0},
+    {"alarms", NULL, NULL, 41, 0},
+    {"strategy", NULL, NULL, 42, 0},
+    {"bakeTimeInMinutes", NULL, NULL, 34, 0},
+    {"lifecycleHooks", NULL, NULL, 43, 0},
+    {"linearConfiguration", NULL, NULL, 53, 0},
+    {"canaryConfiguration", NULL, NULL, 55, 0},
+};
+static const struct model_member m_ecs_m40[] = {
+    {"enable", NULL, NULL, 13, MF_REQUIRED},
+    {"rollback", NULL, NULL, 13, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m41[] = {
+    {"alarmNames", NULL, NULL, 15, MF_REQUIRED},
+    {"rollback", NULL, NULL, 13, MF_REQUIRED},
+    {"enable", NULL, NULL, 13, MF_REQUIRED},
+};
+static const char *const m_ecs_e42[] = {"ROLLING", "BLUE_GREEN", "LINEAR", "CANARY", NULL};
+static const struct model_member m_ecs_m43[] = {
+    {"member", NULL, NULL, 44, 0},
+};
+static const struct model_member m_ecs_m44[] = {
+    {"targetType", NULL, NULL, 45, 0},
+    {"hookTargetArn", NULL, NULL, 1, 0},
+    {"roleArn", NULL, NULL, 46, 0},
+    {"lifecycleStages", NULL, NULL, 47, 0},
+    {"hookDetails", NULL, NULL, 49, 0},
+    {"timeoutConfiguration", NULL, NULL, 50, 0},
+};
+static const char *const m_ecs_e45[] = {"AWS_LAMBDA", "PAUSE", NULL};
+static const struct model_member m_ecs_m47[] = {
+    {"member", NULL, NULL, 48, 0},
+};
+static const char *const m_ecs_e48[] = {"RECONCILE_SERVICE", "PRE_SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT", "PRE_PRODUCTION_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", NULL};
+static const struct model_member m_ecs_m50[] = {
+    {"timeoutInMinutes", NULL, NULL, 51, 0},
+    {"action", NULL, NULL, 52, 0},
+};
+static const char *const m_ecs_e52[] = {"ROLLBACK", "CONTINUE", NULL};
+static const struct model_member m_ecs_m53[] = {
+    {"stepPercent", NULL, NULL, 54, 0},
+    {"stepBakeTimeInMinutes", NULL, NULL, 23, 0},
+};
+static const struct model_member m_ecs_m55[] = {
+    {"canaryPercent", NULL, NULL, 54, 0},
+    {"canaryBakeTimeInMinutes", NULL, NULL, 23, 0},
+};
+static const struct model_member m_ecs_m56[] = {
+    {"member", NULL, NULL, 57, 0},
+};
+static const struct model_member m_ecs_m57[] = {
+    {"type", NULL, NULL, 58, 0},
+    {"expression", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e58[] = {"distinctInstance", "memberOf", NULL};
+static const struct model_member m_ecs_m59[] = {
+    {"member", NULL, NULL, 60, 0},
+};
+static const struct model_member m_ecs_m60[] = {
+    {"type", NULL, NULL, 61, 0},
+    {"field", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e61[] = {"random", "spread", "binpack", NULL};
+static const struct model_member m_ecs_m62[] = {
+    {"awsvpcConfiguration", NULL, NULL, 63, 0},
+};
+static const struct model_member m_ecs_m63[] = {
+    {"subnets", NULL, NULL, 15, MF_REQUIRED},
+    {"securityGroups", NULL, NULL, 15, 0},
+    {"assignPublicIp", NULL, NULL, 64, 0},
+};
+static const char *const m_ecs_e64[] = {"ENABLED", "DISABLED", NULL};
+static const char *const m_ecs_e65[] = {"REPLICA", "DAEMON", NULL};
+static const struct model_member m_ecs_m66[] = {
+    {"type", NULL, NULL, 67, MF_REQUIRED},
+};
+static const char *const m_ecs_e67[] = {"ECS", "CODE_DEPLOY", "EXTERNAL", NULL};
+static const char *const m_ecs_e68[] = {"TASK_DEFINITION", "SERVICE", "NONE", NULL};
+static const struct model_member m_ecs_m69[] = {
+    {"enabled", NULL, NULL, 13, MF_REQUIRED},
+    {"namespace", NULL, NULL, 1, 0},
+    {"services", NULL, NULL, 70, 0},
+    {"logConfiguration", NULL, NULL, 82, 0},
+    {"accessLogConfiguration", NULL, NULL, 87, 0},
+};
+static const struct model_member m_ecs_m70[] = {
+    {"member", NULL, NULL, 71, 0},
+};
+static const struct model_member m_ecs_m71[] = {
+    {"portName", NULL, NULL, 1, MF_REQUIRED},
+    {"discoveryName", NULL, NULL, 1, 0},
+    {"clientAliases", NULL, NULL, 72, 0},
+    {"ingressPortOverride", NULL, NULL, 74, 0},
+    {"timeout", NULL, NULL, 78, 0},
+    {"tls", NULL, NULL, 80, 0},
+};
+static const struct model_member m_ecs_m72[] = {
+    {"member", NULL, NULL, 73, 0},
+};
+static const struct model_member m_ecs_m73[] = {
+    {"port", NULL, NULL, 74, MF_REQUIRED},
+    {"dnsName", NULL, NULL, 1, 0},
+    {"testTrafficRules", NULL, NULL, 75, 0},
+};
+static const struct model_member m_ecs_m75[] = {
+    {"header", NULL, NULL, 76, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m76[] = {
+    {"name", NULL, NULL, 1, MF_REQUIRED},
+    {"value", NULL, NULL, 77, 0},
+};
+static const struct model_member m_ecs_m77[] = {
+    {"exact", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m78[] = {
+    {"idleTimeoutSeconds", NULL, NULL, 79, 0},
+    {"perRequestTimeoutSeconds", NULL, NULL, 79, 0},
+};
+static const struct model_member m_ecs_m80[] = {
+    {"issuerCertificateAuthority", NULL, NULL, 81, MF_REQUIRED},
+    {"kmsKey", NULL, NULL, 1, 0},
+    {"roleArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m81[] = {
+    {"awsPcaAuthorityArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m82[] = {
+    {"logDriver", NULL, NULL, 83, MF_REQUIRED},
+    {"options", NULL, NULL, 84, 0},
+    {"secretOptions", NULL, NULL, 85, 0},
+};
+static const char *const m_ecs_e83[] = {"json-file", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "awsfirelens", NULL};
+static const struct model_member m_ecs_m84[] = {
+    {"key", NULL, NULL, 1, 0},
+    {"value", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m85[] = {
+    {"member", NULL, NULL, 86, 0},
+};
+static const struct model_member m_ecs_m86[] = {
+    {"name", NULL, NULL, 1, MF_REQUIRED},
+    {"valueFrom", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m87[] = {
+    {"format", NULL, NULL, 88, MF_REQUIRED},
+    {"includeQueryParameters", NULL, NULL, 89, 0},
+};
+static const char *const m_ecs_e88[] = {"TEXT", "JSON", NULL};
+static const char *const m_ecs_e89[] = {"DISABLED", "ENABLED", NULL};
+static const struct model_member m_ecs_m90[] = {
+    {"member", NULL, NULL, 91, 0},
+};
+static const struct model_member m_ecs_m91[] = {
+    {"name", NULL, NULL, 92, MF_REQUIRED},
+    {"managedEBSVolume", NULL, NULL, 93, 0},
+};
+static const struct model_member m_ecs_m93[] = {
+    {"encrypted", NULL, NULL, 94, 0},
+    {"kmsKeyId", NULL, NULL, 95, 0},
+    {"volumeType", NULL, NULL, 96, 0},
+    {"sizeInGiB", NULL, NULL, 34, 0},
+    {"snapshotId", NULL, NULL, 97, 0},
+    {"volumeInitializationRate", NULL, NULL, 34, 0},
+    {"iops", NULL, NULL, 34, 0},
+    {"throughput", NULL, NULL, 34, 0},
+    {"tagSpecifications", NULL, NULL, 98, 0},
+    {"roleArn", NULL, NULL, 46, MF_REQUIRED},
+    {"filesystemType", NULL, NULL, 101, 0},
+};
+static const struct model_member m_ecs_m98[] = {
+    {"member", NULL, NULL, 99, 0},
+};
+static const struct model_member m_ecs_m99[] = {
+    {"resourceType", NULL, NULL, 100, MF_REQUIRED},
+    {"tags", NULL, NULL, 2, 0},
+    {"propagateTags", NULL, NULL, 68, 0},
+};
+static const char *const m_ecs_e100[] = {"volume", NULL};
+static const char *const m_ecs_e101[] = {"ext3", "ext4", "xfs", "ntfs", NULL};
+static const struct model_member m_ecs_m102[] = {
+    {"member", NULL, NULL, 103, 0},
+};
+static const struct model_member m_ecs_m103[] = {
+    {"roleArn", NULL, NULL, 46, MF_REQUIRED},
+    {"targetGroupArn", NULL, NULL, 1, MF_REQUIRED},
+    {"portName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m104[] = {
+    {"service", NULL, NULL, 105, 0},
+};
+static const struct model_member m_ecs_m105[] = {
+    {"serviceArn", NULL, NULL, 1, 0},
+    {"serviceName", NULL, NULL, 1, 0},
+    {"clusterArn", NULL, NULL, 1, 0},
+    {"loadBalancers", NULL, NULL, 32, 0},
+    {"serviceRegistries", NULL, NULL, 36, 0},
+    {"status", NULL, NULL, 1, 0},
+    {"desiredCount", NULL, NULL, 23, 0},
+    {"runningCount", NULL, NULL, 23, 0},
+    {"pendingCount", NULL, NULL, 23, 0},
+    {"launchType", NULL, NULL, 38, 0},
+    {"capacityProviderStrategy", NULL, NULL, 16, 0},
+    {"platformVersion", NULL, NULL, 1, 0},
+    {"platformFamily", NULL, NULL, 1, 0},
+    {"taskDefinition", NULL, NULL, 1, 0},
+    {"deploymentConfiguration", NULL, NULL, 39, 0},
+    {"taskSets", NULL, NULL, 106, 0},
+    {"deployments", NULL, NULL, 113, 0},
+    {"roleArn", NULL, NULL, 1, 0},
+    {"events", NULL, NULL, 118, 0},
+    {"createdAt", NULL, NULL, 108, 0},
+    {"currentServiceDeployment", NULL, NULL, 1, 0},
+    {"currentServiceRevisions", NULL, NULL, 120, 0},
+    {"placementConstraints", NULL, NULL, 56, 0},
+    {"placementStrategy", NULL, NULL, 59, 0},
+    {"networkConfiguration", NULL, NULL, 62, 0},
+    {"healthCheckGracePeriodSeconds", NULL, NULL, 34, 0},
+    {"schedulingStrategy", NULL, NULL, 65, 0},
+    {"deploymentController", NULL, NULL, 66, 0},
+    {"tags", NULL, NULL, 2, 0},
+    {"createdBy", NULL, NULL, 1, 0},
+    {"enableECSManagedTags", NULL, NULL, 13, 0},
+    {"propagateTags", NULL, NULL, 68, 0},
+    {"enableExecuteCommand", NULL, NULL, 13, 0},
+    {"availabilityZoneRebalancing", NULL, NULL, 31, 0},
+    {"resourceManagementType", NULL, NULL, 122, 0},
+};
+static const struct model_member m_ecs_m106[] = {
+    {"member", NULL, NULL, 107, 0},
+};
+static const struct model_member m_ecs_m107[] = {
+    {"id", NULL, NULL, 1, 0},
+    {"taskSetArn", NULL, NULL, 1, 0},
+    {"serviceArn", NULL, NULL, 1, 0},
+    {"clusterArn", NULL, NULL, 1, 0},
+    {"startedBy", NULL, NULL, 1, 0},
+    {"externalId", NULL, NULL, 1, 0},
+    {"status", NULL, NULL, 1, 0},
+    {"taskDefinition", NULL, NULL, 1, 0},
+    {"computedDesiredCount", NULL, NULL, 23, 0},
+    {"pendingCount", NULL, NULL, 23, 0},
+    {"runningCount", NULL, NULL, 23, 0},
+    {"createdAt", NULL, NULL, 108, 0},
+    {"updatedAt", NULL, NULL, 108, 0},
+    {"launchType", NULL, NULL, 38, 0},
+    {"capacityProviderStrategy", NULL, NULL, 16, 0},
+    {"platformVersion", NULL, NULL, 1, 0},
+    {"platformFamily", NULL, NULL, 1, 0},
+    {"networkConfiguration", NULL, NULL, 62, 0},
+    {"loadBalancers", NULL, NULL, 32, 0},
+    {"serviceRegistries", NULL, NULL, 36, 0},
+    {"scale", NULL, NULL, 109, 0},
+    {"stabilityStatus", NULL, NULL, 111, 0},
+    {"stabilityStatusAt", NULL, NULL, 108, 0},
+    {"tags", NULL, NULL, 2, 0},
+    {"fargateEphemeralStorage", NULL, NULL, 112, 0},
+};
+static const struct model_member m_ecs_m109[] = {
+    {"value", NULL, NULL, 54, 0},
+    {"unit", NULL, NULL, 110, 0},
+};
+static const char *const m_ecs_e110[] = {"PERCENT", NULL};
+static const char *const m_ecs_e111[] = {"STEADY_STATE", "STABILIZING", NULL};
+static const struct model_member m_ecs_m112[] = {
+    {"kmsKeyId", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m113[] = {
+    {"member", NULL, NULL, 114, 0},
+};
+static const struct model_member m_ecs_m114[] = {
+    {"id", NULL, NULL, 1, 0},
+    {"status", NULL, NULL, 1, 0},
+    {"taskDefinition", NULL, NULL, 1, 0},
+    {"desiredCount", NULL, NULL, 23, 0},
+    {"pendingCount", NULL, NULL, 23, 0},
+    {"runningCount", NULL, NULL, 23, 0},
+    {"failedTasks", NULL, NULL, 23, 0},
+    {"createdAt", NULL, NULL, 108, 0},
+    {"updatedAt", NULL, NULL, 108, 0},
+    {"capacityProviderStrategy", NULL, NULL, 16, 0},
+    {"launchType", NULL, NULL, 38, 0},
+    {"platformVersion", NULL, NULL, 1, 0},
+    {"platformFamily", NULL, NULL, 1, 0},
+    {"networkConfiguration", NULL, NULL, 62, 0},
+    {"rolloutState", NULL, NULL, 115, 0},
+    {"rolloutStateReason", NULL, NULL, 1, 0},
+    {"serviceConnectConfiguration", NULL, NULL, 69, 0},
+    {"serviceConnectResources", NULL, NULL, 116, 0},
+    {"volumeConfigurations", NULL, NULL, 90, 0},
+    {"fargateEphemeralStorage", NULL, NULL, 112, 0},
+    {"vpcLatticeConfigurations", NULL, NULL, 102, 0},
+};
+static const char *const m_ecs_e115[] = {"COMPLETED", "FAILED", "IN_PROGRESS", NULL};
+static const struct model_member m_ecs_m116[] = {
+    {"member", NULL, NULL, 117, 0},
+};
+static const struct model_member m_ecs_m117[] = {
+    {"discoveryName", NULL, NULL, 1, 0},
+    {"discoveryArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m118[] = {
+    {"member", NULL, NULL, 119, 0},
+};
+static const struct model_member m_ecs_m119[] = {
+    {"id", NULL, NULL, 1, 0},
+    {"createdAt", NULL, NULL, 108, 0},
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m120[] = {
+    {"member", NULL, NULL, 121, 0},
+};
+static const struct model_member m_ecs_m121[] = {
+    {"arn", NULL, NULL, 1, 0},
+    {"requestedTaskCount", NULL, NULL, 23, 0},
+    {"runningTaskCount", NULL, NULL, 23, 0},
+    {"pendingTaskCount", NULL, NULL, 23, 0},
+};
+static const char *const m_ecs_e122[] = {"CUSTOMER", "ECS", NULL};
+static const struct model_member m_ecs_m123[] = {
+    {"cluster", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m124[] = {
+    {"cluster", NULL, NULL, 22, 0},
+};
+static const struct model_member m_ecs_m125[] = {
+    {"cluster", NULL, NULL, 1, 0},
+    {"service", NULL, NULL, 1, MF_REQUIRED},
+    {"force", NULL, NULL, 94, 0},
+};
+static const struct model_member m_ecs_m126[] = {
+    {"service", NULL, NULL, 105, 0},
+};
+static const struct model_member m_ecs_m127[] = {
+    {"taskDefinition", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m128[] = {
+    {"taskDefinition", NULL, NULL, 129, 0},
+};
+static const struct model_member m_ecs_m129[] = {
+    {"taskDefinitionArn", NULL, NULL, 1, 0},
+    {"containerDefinitions", NULL, NULL, 130, 0},
+    {"family", NULL, NULL, 1, 0},
+    {"taskRoleArn", NULL, NULL, 1, 0},
+    {"executionRoleArn", NULL, NULL, 1, 0},
+    {"networkMode", NULL, NULL, 174, 0},
+    {"revision", NULL, NULL, 23, 0},
+    {"volumes", NULL, NULL, 175, 0},
+    {"status", NULL, NULL, 188, 0},
+    {"requiresAttributes", NULL, NULL, 189, 0},
+    {"placementConstraints", NULL, NULL, 192, 0},
+    {"compatibilities", NULL, NULL, 195, 0},
+    {"runtimePlatform", NULL, NULL, 197, 0},
+    {"requiresCompatibilities", NULL, NULL, 195, 0},
+    {"cpu", NULL, NULL, 1, 0},
+    {"memory", NULL, NULL, 1, 0},
+    {"inferenceAccelerators", NULL, NULL, 200, 0},
+    {"pidMode", NULL, NULL, 202, 0},
+    {"ipcMode", NULL, NULL, 203, 0},
+    {"proxyConfiguration", NULL, NULL, 204, 0},
+    {"registeredAt", NULL, NULL, 108, 0},
+    {"deregisteredAt", NULL, NULL, 108, 0},
+    {"deleteRequestedAt", NULL, NULL, 108, 0},
+    {"registeredBy", NULL, NULL, 1, 0},
+    {"ephemeralStorage", NULL, NULL, 207, 0},
+    {"enableFaultInjection", NULL, NULL, 94, 0},
+};
+static const struct model_member m_ecs_m130[] = {
+    {"member", NULL, NULL, 131, 0},
+};
+static const struct model_member m_ecs_m131[] = {
+    {"name", NULL, NULL, 1, 0},
+    {"image", NULL, NULL, 1, 0},
+    {"repositoryCredentials", NULL, NULL, 132, 0},
+    {"cpu", NULL, NULL, 23, 0},
+    {"memory", NULL, NULL, 34, 0},
+    {"memoryReservation", NULL, NULL, 34, 0},
+    {"links", NULL, NULL, 15, 0},
+    {"portMappings", NULL, NULL, 133, 0},
+    {"essential", NULL, NULL, 94, 0},
+    {"restartPolicy", NULL, NULL, 137, 0},
+    {"entryPoint", NULL, NULL, 15, 0},
+    {"command", NULL, NULL, 15, 0},
+    {"environment", NULL, NULL, 139, 0},
+    {"environmentFiles", NULL, NULL, 140, 0},
+    {"mountPoints", NULL, NULL, 143, 0},
+    {"volumesFrom", NULL, NULL, 145, 0},
+    {"linuxParameters", NULL, NULL, 147, 0},
+    {"secrets", NULL, NULL, 85, 0},
+    {"dependsOn", NULL, NULL, 155, 0},
+    {"startTimeout", NULL, NULL, 34, 0},
+    {"stopTimeout", NULL, NULL, 34, 0},
+    {"versionConsistency", NULL, NULL, 158, 0},
+    {"hostname", NULL, NULL, 1, 0},
+    {"user", NULL, NULL, 1, 0},
+    {"workingDirectory", NULL, NULL, 1, 0},
+    {"disableNetworking", NULL, NULL, 94, 0},
+    {"privileged", NULL, NULL, 94, 0},
+    {"readonlyRootFilesystem", NULL, NULL, 94, 0},
+    {"dnsServers", NULL, NULL, 15, 0},
+    {"dnsSearchDomains", NULL, NULL, 15, 0},
+    {"extraHosts", NULL, NULL, 159, 0},
+    {"dockerSecurityOptions", NULL, NULL, 15, 0},
+    {"interactive", NULL, NULL, 94, 0},
+    {"pseudoTerminal", NULL, NULL, 94, 0},
+    {"dockerLabels", NULL, NULL, 161, 0},
+    {"ulimits", NULL, NULL, 162, 0},
+    {"logConfiguration", NULL, NULL, 82, 0},
+    {"healthCheck", NULL, NULL, 165, 0},
+    {"systemControls", NULL, NULL, 166, 0},
+    {"resourceRequirements", NULL, NULL, 168, 0},
+    {"firelensConfiguration", NULL, NULL, 171, 0},
+    {"credentialSpecs", NULL, NULL, 15, 0},
+};
+static const struct model_member m_ecs_m132[] = {
+    {"credentialsParameter", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m133[] = {
+    {"member", NULL, NULL, 134, 0},
+};
+static const struct model_member m_ecs_m134[] = {
+    {"containerPort", NULL, NULL, 34, 0},
+    {"hostPort", NULL, NULL, 34, 0},
+    {"protocol", NULL, NULL, 135, 0},
+    {"name", NULL, NULL, 1, 0},
+    {"appProtocol", NULL, NULL, 136, 0},
+    {"containerPortRange", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e135[] = {"tcp", "udp", NULL};
+static const char *const m_ecs_e136[] = {"http", "http2", "grpc", NULL};
+static const struct model_member m_ecs_m137[] = {
+    {"enabled", NULL, NULL, 94, MF_REQUIRED},
+    {"ignoredExitCodes", NULL, NULL, 138, 0},
+    {"restartAttemptPeriod", NULL, NULL, 34, 0},
+};
+static const struct model_member m_ecs_m138[] = {
+    {"member", NULL, NULL, 34, 0},
+};
+static const struct model_member m_ecs_m139[] = {
+    {"member", NULL, NULL, 25, 0},
+};
+static const struct model_member m_ecs_m140[] = {
+    {"member", NULL, NULL, 141, 0},
+};
+static const struct model_member m_ecs_m141[] = {
+    {"value", NULL, NULL, 1, MF_REQUIRED},
+    {"type", NULL, NULL, 142, MF_REQUIRED},
+};
+static const char *const m_ecs_e142[] = {"s3", NULL};
+static const struct model_member m_ecs_m143[] = {
+    {"member", NULL, NULL, 144, 0},
+};
+static const struct model_member m_ecs_m144[] = {
+    {"sourceVolume", NULL, NULL, 1, 0},
+    {"containerPath", NULL, NULL, 1, 0},
+    {"readOnly", NULL, NULL, 94, 0},
+};
+static const struct model_member m_ecs_m145[] = {
+    {"member", NULL, NULL, 146, 0},
+};
+static const struct model_member m_ecs_m146[] = {
+    {"sourceContainer", NULL, NULL, 1, 0},
+    {"readOnly", NULL, NULL, 94, 0},
+};
+static const struct model_member m_ecs_m147[] = {
+    {"capabilities", NULL, NULL, 148, 0},
+    {"devices", NULL, NULL, 149, 0},
+    {"initProcessEnabled", NULL, NULL, 94, 0},
+    {"sharedMemorySize", NULL, NULL, 34, 0},
+    {"tmpfs", NULL, NULL, 153, 0},
+    {"maxSwap", NULL, NULL, 34, 0},
+    {"swappiness", NULL, NULL, 34, 0},
+};
+static const struct model_member m_ecs_m148[] = {
+    {"add", NULL, NULL, 15, 0},
+    {"drop", NULL, NULL, 15, 0},
+};
+static const struct model_member m_ecs_m149[] = {
+    {"member", NULL, NULL, 150, 0},
+};
+static const struct model_member m_ecs_m150[] = {
+    {"hostPath", NULL, NULL, 1, MF_REQUIRED},
+    {"containerPath", NULL, NULL, 1, 0},
+    {"permissions", NULL, NULL, 151, 0},
+};
+static const struct model_member m_ecs_m151[] = {
+    {"member", NULL, NULL, 152, 0},
+};
+static const char *const m_ecs_e152[] = {"read", "write", "mknod", NULL};
+static const struct model_member m_ecs_m153[] = {
+    {"member", NULL, NULL, 154, 0},
+};
+static const struct model_member m_ecs_m154[] = {
+    {"containerPath", NULL, NULL, 1, MF_REQUIRED},
+    {"size", NULL, NULL, 23, MF_REQUIRED},
+    {"mountOptions", NULL, NULL, 15, 0},
+};
+static const struct model_member m_ecs_m155[] = {
+    {"member", NULL, NULL, 156, 0},
+};
+static const struct model_member m_ecs_m156[] = {
+    {"containerName", NULL, NULL, 1, MF_REQUIRED},
+    {"condition", NULL, NULL, 157, MF_REQUIRED},
+};
+static const char *const m_ecs_e157[] = {"START", "COMPLETE", "SUCCESS", "HEALTHY", NULL};
+static const char *const m_ecs_e158[] = {"enabled", "disabled", NULL};
+static const struct model_member m_ecs_m159[] = {
+    {"member", NULL, NULL, 160, 0},
+};
+static const struct model_member m_ecs_m160[] = {
+    {"hostname", NULL, NULL, 1, MF_REQUIRED},
+    {"ipAddress", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m161[] = {
+    {"key", NULL, NULL, 1, 0},
+    {"value", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m162[] = {
+    {"member", NULL, NULL, 163, 0},
+};
+static const struct model_member m_ecs_m163[] = {
+    {"name", NULL, NULL, 164, MF_REQUIRED},
+    {"softLimit", NULL, NULL, 23, MF_REQUIRED},
+    {"hardLimit", NULL, NULL, 23, MF_REQUIRED},
+};
+static const char *const m_ecs_e164[] = {"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending", "stack", NULL};
+static const struct model_member m_ecs_m165[] = {
+    {"command", NULL, NULL, 15, MF_REQUIRED},
+    {"interval", NULL, NULL, 34, 0},
+    {"timeout", NULL, NULL, 34, 0},
+    {"retries", NULL, NULL, 34, 0},
+    {"startPeriod", NULL, NULL, 34, 0},
+};
+static const struct model_member m_ecs_m166[] = {
+    {"member", NULL, NULL, 167, 0},
+};
+static const struct model_member m_ecs_m167[] = {
+    {"namespace", NULL, NULL, 1, 0},
+    {"value", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m168[] = {
+    {"member", NULL, NULL, 169, 0},
+};
+static const struct model_member m_ecs_m169[] = {
+    {"value", NULL, NULL, 1, MF_REQUIRED},
+    {"type", NULL, NULL, 170, MF_REQUIRED},
+};
+static const char *const m_ecs_e170[] = {"GPU", "InferenceAccelerator", NULL};
+static const struct model_member m_ecs_m171[] = {
+    {"type", NULL, NULL, 172, MF_REQUIRED},
+    {"options", NULL, NULL, 173, 0},
+};
+static const char *const m_ecs_e172[] = {"fluentd", "fluentbit", NULL};
+static const struct model_member m_ecs_m173[] = {
+    {"key", NULL, NULL, 1, 0},
+    {"value", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e174[] = {"bridge", "host", "awsvpc", "none", NULL};
+static const struct model_member m_ecs_m175[] = {
+    {"member", NULL, NULL, 176, 0},
+};
+static const struct model_member m_ecs_m176[] = {
+    {"name", NULL, NULL, 1, 0},
+    {"host", NULL, NULL, 177, 0},
+    {"dockerVolumeConfiguration", NULL, NULL, 178, 0},
+    {"efsVolumeConfiguration", NULL, NULL, 181, 0},
+    {"s3filesVolumeConfiguration", NULL, NULL, 185, 0},
+    {"fsxWindowsFileServerVolumeConfiguration", NULL, NULL, 186, 0},
+    {"configuredAtLaunch", NULL, NULL, 94, 0},
+};
+static const struct model_member m_ecs_m177[] = {
+    {"sourcePath", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m178[] = {
+    {"scope", NULL, NULL, 179, 0},
+    {"autoprovision", NULL, NULL, 94, 0},
+    {"driver", NULL, NULL, 1, 0},
+    {"driverOpts", NULL, NULL, 180, 0},
+    {"labels", NULL, NULL, 180, 0},
+};
+static const char *const m_ecs_e179[] = {"task", "shared", NULL};
+static const struct model_member m_ecs_m180[] = {
+    {"key", NULL, NULL, 1, 0},
+    {"value", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m181[] = {
+    {"fileSystemId", NULL, NULL, 1, MF_REQUIRED},
+    {"rootDirectory", NULL, NULL, 1, 0},
+    {"transitEncryption", NULL, NULL, 182, 0},
+    {"transitEncryptionPort", NULL, NULL, 34, 0},
+    {"authorizationConfig", NULL, NULL, 183, 0},
+};
+static const char *const m_ecs_e182[] = {"ENABLED", "DISABLED", NULL};
+static const struct model_member m_ecs_m183[] = {
+    {"accessPointId", NULL, NULL, 1, 0},
+    {"iam", NULL, NULL, 184, 0},
+};
+static const char *const m_ecs_e184[] = {"ENABLED", "DISABLED", NULL};
+static const struct model_member m_ecs_m185[] = {
+    {"fileSystemArn", NULL, NULL, 1, MF_REQUIRED},
+    {"rootDirectory", NULL, NULL, 1, 0},
+    {"transitEncryptionPort", NULL, NULL, 34, 0},
+    {"accessPointArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m186[] = {
+    {"fileSystemId", NULL, NULL, 1, MF_REQUIRED},
+    {"rootDirectory", NULL, NULL, 1, MF_REQUIRED},
+    {"authorizationConfig", NULL, NULL, 187, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m187[] = {
+    {"credentialsParameter", NULL, NULL, 1, MF_REQUIRED},
+    {"domain", NULL, NULL, 1, MF_REQUIRED},
+};
+static const char *const m_ecs_e188[] = {"ACTIVE", "INACTIVE", "DELETE_IN_PROGRESS", NULL};
+static const struct model_member m_ecs_m189[] = {
+    {"member", NULL, NULL, 190, 0},
+};
+static const struct model_member m_ecs_m190[] = {
+    {"name", NULL, NULL, 1, MF_REQUIRED},
+    {"value", NULL, NULL, 1, 0},
+    {"targetType", NULL, NULL, 191, 0},
+    {"targetId", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e191[] = {"container-instance", NULL};
+static const struct model_member m_ecs_m192[] = {
+    {"member", NULL, NULL, 193, 0},
+};
+static const struct model_member m_ecs_m193[] = {
+    {"type", NULL, NULL, 194, 0},
+    {"expression", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e194[] = {"memberOf", NULL};
+static const struct model_member m_ecs_m195[] = {
+    {"member", NULL, NULL, 196, 0},
+};
+static const char *const m_ecs_e196[] = {"EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES", NULL};
+static const struct model_member m_ecs_m197[] = {
+    {"cpuArchitecture", NULL, NULL, 198, 0},
+    {"operatingSystemFamily", NULL, NULL, 199, 0},
+};
+static const char *const m_ecs_e198[] = {"X86_64", "ARM64", NULL};
+static const char *const m_ecs_e199[] = {"WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2019_CORE", "WINDOWS_SERVER_2016_FULL", "WINDOWS_SERVER_2004_CORE", "WINDOWS_SERVER_2022_CORE", "WINDOWS_SERVER_2022_FULL", "WINDOWS_SERVER_2025_CORE", "WINDOWS_SERVER_2025_FULL", "WINDOWS_SERVER_20H2_CORE", "LINUX", NULL};
+static const struct model_member m_ecs_m200[] = {
+    {"member", NULL, NULL, 201, 0},
+};
+static const struct model_member m_ecs_m201[] = {
+    {"deviceName", NULL, NULL, 1, MF_REQUIRED},
+    {"deviceType", NULL, NULL, 1, MF_REQUIRED},
+};
+static const char *const m_ecs_e202[] = {"host", "task", NULL};
+static const char *const m_ecs_e203[] = {"host", "task", "none", NULL};
+static const struct model_member m_ecs_m204[] = {
+    {"type", NULL, NULL, 205, 0},
+    {"containerName", NULL, NULL, 1, MF_REQUIRED},
+    {"properties", NULL, NULL, 206, 0},
+};
+static const char *const m_ecs_e205[] = {"APPMESH", NULL};
+static const struct model_member m_ecs_m206[] = {
+    {"member", NULL, NULL, 25, 0},
+};
+static const struct model_member m_ecs_m207[] = {
+    {"sizeInGiB", NULL, NULL, 23, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m208[] = {
+    {"clusters", NULL, NULL, 15, 0},
+    {"include", NULL, NULL, 209, 0},
+};
+static const struct model_member m_ecs_m209[] = {
+    {"member", NULL, NULL, 210, 0},
+};
+static const char *const m_ecs_e210[] = {"ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS", NULL};
+static const struct model_member m_ecs_m211[] = {
+    {"clusters", NULL, NULL, 212, 0},
+    {"failures", NULL, NULL, 213, 0},
+};
+static const struct model_member m_ecs_m212[] = {
+    {"member", NULL, NULL, 22, 0},
+};
+static const struct model_member m_ecs_m213[] = {
+    {"member", NULL, NULL, 214, 0},
+};
+static const struct model_member m_ecs_m214[] = {
+    {"arn", NULL, NULL, 1, 0},
+    {"reason", NULL, NULL, 1, 0},
+    {"detail", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m215[] = {
+    {"cluster", NULL, NULL, 1, 0},
+    {"services", NULL, NULL, 15, MF_REQUIRED},
+    {"include", NULL, NULL, 216, 0},
+};
+static const struct model_member m_ecs_m216[] = {
+    {"member", NULL, NULL, 217, 0},
+};
+static const char *const m_ecs_e217[] = {"TAGS", NULL};
+static const struct model_member m_ecs_m218[] = {
+    {"services", NULL, NULL, 219, 0},
+    {"failures", NULL, NULL, 213, 0},
+};
+static const struct model_member m_ecs_m219[] = {
+    {"member", NULL, NULL, 105, 0},
+};
+static const struct model_member m_ecs_m220[] = {
+    {"taskDefinition", NULL, NULL, 1, MF_REQUIRED},
+    {"include", NULL, NULL, 221, 0},
+};
+static const struct model_member m_ecs_m221[] = {
+    {"member", NULL, NULL, 222, 0},
+};
+static const char *const m_ecs_e222[] = {"TAGS", NULL};
+static const struct model_member m_ecs_m223[] = {
+    {"taskDefinition", NULL, NULL, 129, 0},
+    {"tags", NULL, NULL, 2, 0},
+};
+static const struct model_member m_ecs_m224[] = {
+    {"cluster", NULL, NULL, 1, 0},
+    {"tasks", NULL, NULL, 15, MF_REQUIRED},
+    {"include", NULL, NULL, 225, 0},
+};
+static const struct model_member m_ecs_m225[] = {
+    {"member", NULL, NULL, 226, 0},
+};
+static const char *const m_ecs_e226[] = {"TAGS", NULL};
+static const struct model_member m_ecs_m227[] = {
+    {"tasks", NULL, NULL, 228, 0},
+    {"failures", NULL, NULL, 213, 0},
+};
+static const struct model_member m_ecs_m228[] = {
+    {"member", NULL, NULL, 229, 0},
+};
+static const struct model_member m_ecs_m229[] = {
+    {"attachments", NULL, NULL, 26, 0},
+    {"attributes", NULL, NULL, 230, 0},
+    {"availabilityZone", NULL, NULL, 1, 0},
+    {"capacityProviderName", NULL, NULL, 1, 0},
+    {"clusterArn", NULL, NULL, 1, 0},
+    {"connectivity", NULL, NULL, 231, 0},
+    {"connectivityAt", NULL, NULL, 108, 0},
+    {"containerInstanceArn", NULL, NULL, 1, 0},
+    {"containers", NULL, NULL, 232, 0},
+    {"cpu", NULL, NULL, 1, 0},
+    {"createdAt", NULL, NULL, 108, 0},
+    {"desiredStatus", NULL, NULL, 1, 0},
+    {"enableExecuteCommand", NULL, NULL, 13, 0},
+    {"executionStoppedAt", NULL, NULL, 108, 0},
+    {"group", NULL, NULL, 1, 0},
+    {"healthStatus", NULL, NULL, 238, 0},
+    {"inferenceAccelerators", NULL, NULL, 200, 0},
+    {"lastStatus", NULL, NULL, 1, 0},
+    {"launchType", NULL, NULL, 38, 0},
+    {"memory", NULL, NULL, 1, 0},
+    {"overrides", NULL, NULL, 243, 0},
+    {"platformVersion", NULL, NULL, 1, 0},
+    {"platformFamily", NULL, NULL, 1, 0},
+    {"pullStartedAt", NULL, NULL, 108, 0},
+    {"pullStoppedAt", NULL, NULL, 108, 0},
+    {"startedAt", NULL, NULL, 108, 0},
+    {"startedBy", NULL, NULL, 1, 0},
+    {"stopCode", NULL, NULL, 248, 0},
+    {"stoppedAt", NULL, NULL, 108, 0},
+    {"stoppedReason", NULL, NULL, 1, 0},
+    {"stoppingAt", NULL, NULL, 108, 0},
+    {"tags", NULL, NULL, 2, 0},
+    {"taskArn", NULL, NULL, 1, 0},
+    {"taskDefinitionArn", NULL, NULL, 1, 0},
+    {"version", NULL, NULL, 249, 0},
+    {"ephemeralStorage", NULL, NULL, 207, 0},
+    {"fargateEphemeralStorage", NULL, NULL, 250, 0},
+};
+static const struct model_member m_ecs_m230[] = {
+    {"member", NULL, NULL, 190, 0},
+};
+static const char *const m_ecs_e231[] = {"CONNECTED", "DISCONNECTED", NULL};
+static const struct model_member m_ecs_m232[] = {
+    {"member", NULL, NULL, 233, 0},
+};
+static const struct model_member m_ecs_m233[] = {
+    {"containerArn", NULL, NULL, 1, 0},
+    {"taskArn", NULL, NULL, 1, 0},
+    {"name", NULL, NULL, 1, 0},
+    {"image", NULL, NULL, 1, 0},
+    {"imageDigest", NULL, NULL, 1, 0},
+    {"runtimeId", NULL, NULL, 1, 0},
+    {"lastStatus", NULL, NULL, 1, 0},
+    {"exitCode", NULL, NULL, 34, 0},
+    {"reason", NULL, NULL, 1, 0},
+    {"networkBindings", NULL, NULL, 234, 0},
+    {"networkInterfaces", NULL, NULL, 236, 0},
+    {"healthStatus", NULL, NULL, 238, 0},
+    {"managedAgents", NULL, NULL, 239, 0},
+    {"cpu", NULL, NULL, 1, 0},
+    {"memory", NULL, NULL, 1, 0},
+    {"memoryReservation", NULL, NULL, 1, 0},
+    {"gpuIds", NULL, NULL, 242, 0},
+};
+static const struct model_member m_ecs_m234[] = {
+    {"member", NULL, NULL, 235, 0},
+};
+static const struct model_member m_ecs_m235[] = {
+    {"bindIP", NULL, NULL, 1, 0},
+    {"containerPort", NULL, NULL, 34, 0},
+    {"hostPort", NULL, NULL, 34, 0},
+    {"protocol", NULL, NULL, 135, 0},
+    {"containerPortRange", NULL, NULL, 1, 0},
+    {"hostPortRange", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m236[] = {
+    {"member", NULL, NULL, 237, 0},
+};
+static const struct model_member m_ecs_m237[] = {
+    {"attachmentId", NULL, NULL, 1, 0},
+    {"privateIpv4Address", NULL, NULL, 1, 0},
+    {"ipv6Address", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e238[] = {"HEALTHY", "UNHEALTHY", "UNKNOWN", NULL};
+static const struct model_member m_ecs_m239[] = {
+    {"member", NULL, NULL, 240, 0},
+};
+static const struct model_member m_ecs_m240[] = {
+    {"lastStartedAt", NULL, NULL, 108, 0},
+    {"name", NULL, NULL, 241, 0},
+    {"reason", NULL, NULL, 1, 0},
+    {"lastStatus", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e241[] = {"ExecuteCommandAgent", NULL};
+static const struct model_member m_ecs_m242[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m243[] = {
+    {"containerOverrides", NULL, NULL, 244, 0},
+    {"cpu", NULL, NULL, 1, 0},
+    {"inferenceAcceleratorOverrides", NULL, NULL, 246, 0},
+    {"executionRoleArn", NULL, NULL, 1, 0},
+    {"memory", NULL, NULL, 1, 0},
+    {"taskRoleArn", NULL, NULL, 1, 0},
+    {"ephemeralStorage", NULL, NULL, 207, 0},
+};
+static const struct model_member m_ecs_m244[] = {
+    {"member", NULL, NULL, 245, 0},
+};
+static const struct model_member m_ecs_m245[] = {
+    {"name", NULL, NULL, 1, 0},
+    {"command", NULL, NULL, 15, 0},
+    {"environment", NULL, NULL, 139, 0},
+    {"environmentFiles", NULL, NULL, 140, 0},
+    {"cpu", NULL, NULL, 34, 0},
+    {"memory", NULL, NULL, 34, 0},
+    {"memoryReservation", NULL, NULL, 34, 0},
+    {"resourceRequirements", NULL, NULL, 168, 0},
+};
+static const struct model_member m_ecs_m246[] = {
+    {"member", NULL, NULL, 247, 0},
+};
+static const struct model_member m_ecs_m247[] = {
+    {"deviceName", NULL, NULL, 1, 0},
+    {"deviceType", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e248[] = {"TaskFailedToStart", "EssentialContainerExited", "UserInitiated", "ServiceSchedulerInitiated", "SpotInterruption", "TerminationNotice", NULL};
+static const struct model_member m_ecs_m250[] = {
+    {"sizeInGiB", NULL, NULL, 23, 0},
+    {"kmsKeyId", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m251[] = {
+    {"nextToken", NULL, NULL, 1, 0},
+    {"maxResults", NULL, NULL, 34, 0},
+};
+static const struct model_member m_ecs_m252[] = {
+    {"clusterArns", NULL, NULL, 15, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m253[] = {
+    {"cluster", NULL, NULL, 1, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+    {"maxResults", NULL, NULL, 34, 0},
+    {"launchType", NULL, NULL, 38, 0},
+    {"schedulingStrategy", NULL, NULL, 65, 0},
+    {"resourceManagementType", NULL, NULL, 122, 0},
+};
+static const struct model_member m_ecs_m254[] = {
+    {"serviceArns", NULL, NULL, 15, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m255[] = {
+    {"resourceArn", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m256[] = {
+    {"tags", NULL, NULL, 2, 0},
+};
+static const struct model_member m_ecs_m257[] = {
+    {"familyPrefix", NULL, NULL, 1, 0},
+    {"status", NULL, NULL, 258, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+    {"maxResults", NULL, NULL, 34, 0},
+};
+static const char *const m_ecs_e258[] = {"ACTIVE", "INACTIVE", "ALL", NULL};
+static const struct model_member m_ecs_m259[] = {
+    {"families", NULL, NULL, 15, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m260[] = {
+    {"familyPrefix", NULL, NULL, 1, 0},
+    {"status", NULL, NULL, 188, 0},
+    {"sort", NULL, NULL, 261, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+    {"maxResults", NULL, NULL, 34, 0},
+};
+static const char *const m_ecs_e261[] = {"ASC", "DESC", NULL};
+static const struct model_member m_ecs_m262[] = {
+    {"taskDefinitionArns", NULL, NULL, 15, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m263[] = {
+    {"cluster", NULL, NULL, 1, 0},
+    {"containerInstance", NULL, NULL, 1, 0},
+    {"family", NULL, NULL, 1, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+    {"maxResults", NULL, NULL, 34, 0},
+    {"startedBy", NULL, NULL, 1, 0},
+    {"serviceName", NULL, NULL, 1, 0},
+    {"desiredStatus", NULL, NULL, 264, 0},
+    {"launchType", NULL, NULL, 38, 0},
+    {"daemonName", NULL, NULL, 1, 0},
+};
+static const char *const m_ecs_e264[] = {"RUNNING", "PENDING", "STOPPED", NULL};
+static const struct model_member m_ecs_m265[] = {
+    {"taskArns", NULL, NULL, 15, 0},
+    {"nextToken", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m266[] = {
+    {"family", NULL, NULL, 1, MF_REQUIRED},
+    {"taskRoleArn", NULL, NULL, 1, 0},
+    {"executionRoleArn", NULL, NULL, 1, 0},
+    {"networkMode", NULL, NULL, 174, 0},
+    {"containerDefinitions", NULL, NULL, 130, MF_REQUIRED},
+    {"volumes", NULL, NULL, 175, 0},
+    {"placementConstraints", NULL, NULL, 192, 0},
+    {"requiresCompatibilities", NULL, NULL, 195, 0},
+    {"cpu", NULL, NULL, 1, 0},
+    {"memory", NULL, NULL, 1, 0},
+    {"tags", NULL, NULL, 2, 0},
+    {"pidMode", NULL, NULL, 202, 0},
+    {"ipcMode", NULL, NULL, 203, 0},
+    {"proxyConfiguration", NULL, NULL, 204, 0},
+    {"inferenceAccelerators", NULL, NULL, 200, 0},
+    {"ephemeralStorage", NULL, NULL, 207, 0},
+    {"runtimePlatform", NULL, NULL, 197, 0},
+    {"enableFaultInjection", NULL, NULL, 94, 0},
+};
+static const struct model_member m_ecs_m267[] = {
+    {"taskDefinition", NULL, NULL, 129, 0},
+    {"tags", NULL, NULL, 2, 0},
+};
+static const struct model_member m_ecs_m268[] = {
+    {"capacityProviderStrategy", NULL, NULL, 16, 0},
+    {"cluster", NULL, NULL, 1, 0},
+    {"count", NULL, NULL, 34, 0},
+    {"enableECSManagedTags", NULL, NULL, 13, 0},
+    {"enableExecuteCommand", NULL, NULL, 13, 0},
+    {"group", NULL, NULL, 1, 0},
+    {"launchType", NULL, NULL, 38, 0},
+    {"networkConfiguration", NULL, NULL, 62, 0},
+    {"overrides", NULL, NULL, 243, 0},
+    {"placementConstraints", NULL, NULL, 56, 0},
+    {"placementStrategy", NULL, NULL, 59, 0},
+    {"platformVersion", NULL, NULL, 1, 0},
+    {"propagateTags", NULL, NULL, 68, 0},
+    {"referenceId", NULL, NULL, 1, 0},
+    {"startedBy", NULL, NULL, 1, 0},
+    {"tags", NULL, NULL, 2, 0},
+    {"taskDefinition", NULL, NULL, 1, MF_REQUIRED},
+    {"clientToken", NULL, NULL, 1, MF_IDEMPOTENCY},
+    {"volumeConfigurations", NULL, NULL, 269, 0},
+};
+static const struct model_member m_ecs_m269[] = {
+    {"member", NULL, NULL, 270, 0},
+};
+static const struct model_member m_ecs_m270[] = {
+    {"name", NULL, NULL, 92, MF_REQUIRED},
+    {"managedEBSVolume", NULL, NULL, 271, 0},
+};
+static const struct model_member m_ecs_m271[] = {
+    {"encrypted", NULL, NULL, 94, 0},
+    {"kmsKeyId", NULL, NULL, 95, 0},
+    {"volumeType", NULL, NULL, 96, 0},
+    {"sizeInGiB", NULL, NULL, 34, 0},
+    {"snapshotId", NULL, NULL, 97, 0},
+    {"volumeInitializationRate", NULL, NULL, 34, 0},
+    {"iops", NULL, NULL, 34, 0},
+    {"throughput", NULL, NULL, 34, 0},
+    {"tagSpecifications", NULL, NULL, 98, 0},
+    {"roleArn", NULL, NULL, 46, MF_REQUIRED},
+    {"terminationPolicy", NULL, NULL, 272, 0},
+    {"filesystemType", NULL, NULL, 101, 0},
+};
+static const struct model_member m_ecs_m272[] = {
+    {"deleteOnTermination", NULL, NULL, 94, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m273[] = {
+    {"tasks", NULL, NULL, 228, 0},
+    {"failures", NULL, NULL, 213, 0},
+};
+static const struct model_member m_ecs_m274[] = {
+    {"cluster", NULL, NULL, 1, 0},
+    {"task", NULL, NULL, 1, MF_REQUIRED},
+    {"reason", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m275[] = {
+    {"task", NULL, NULL, 229, 0},
+};
+static const struct model_member m_ecs_m276[] = {
+    {"resourceArn", NULL, NULL, 1, MF_REQUIRED},
+    {"tags", NULL, NULL, 2, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m278[] = {
+    {"resourceArn", NULL, NULL, 1, MF_REQUIRED},
+    {"tagKeys", NULL, NULL, 279, MF_REQUIRED},
+};
+static const struct model_member m_ecs_m279[] = {
+    {"member", NULL, NULL, 4, 0},
+};
+static const struct model_member m_ecs_m281[] = {
+    {"cluster", NULL, NULL, 1, 0},
+    {"service", NULL, NULL, 1, MF_REQUIRED},
+    {"desiredCount", NULL, NULL, 34, 0},
+    {"taskDefinition", NULL, NULL, 1, 0},
+    {"capacityProviderStrategy", NULL, NULL, 16, 0},
+    {"deploymentConfiguration", NULL, NULL, 39, 0},
+    {"availabilityZoneRebalancing", NULL, NULL, 31, 0},
+    {"networkConfiguration", NULL, NULL, 62, 0},
+    {"placementConstraints", NULL, NULL, 56, 0},
+    {"placementStrategy", NULL, NULL, 59, 0},
+    {"platformVersion", NULL, NULL, 1, 0},
+    {"forceNewDeployment", NULL, NULL, 13, 0},
+    {"healthCheckGracePeriodSeconds", NULL, NULL, 34, 0},
+    {"deploymentController", NULL, NULL, 66, 0},
+    {"enableExecuteCommand", NULL, NULL, 94, 0},
+    {"enableECSManagedTags", NULL, NULL, 94, 0},
+    {"loadBalancers", NULL, NULL, 32, 0},
+    {"propagateTags", NULL, NULL, 68, 0},
+    {"serviceRegistries", NULL, NULL, 36, 0},
+    {"serviceConnectConfiguration", NULL, NULL, 69, 0},
+    {"volumeConfigurations", NULL, NULL, 90, 0},
+    {"vpcLatticeConfigurations", NULL, NULL, 102, 0},
+};
+static const struct model_member m_ecs_m282[] = {
+    {"service", NULL, NULL, 105, 0},
+};
+static const struct model_member m_ecs_m283[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m284[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m285[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m286[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m287[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m288[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m289[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m290[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m291[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m292[] = {
+    {"resourceIds", NULL, NULL, 293, 0},
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m293[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m294[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m295[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m296[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m297[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m298[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m299[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m300[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m301[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m302[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m303[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m304[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m305[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m306[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m307[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m308[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m309[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m310[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m311[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m312[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_ecs_m313[] = {
+    {"message", NULL, NULL, 1, 0},
+};
+static const struct model_shape m_ecs_shapes[] = {
+    {"CreateClusterRequest", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_ecs_m0, NULL, 0},
+    {"String", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Tags", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 0.0, 50.0, NULL, NULL, m_ecs_m2, NULL, 0},
+    {"Tag", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m3, NULL, 0},
+    {"TagKey", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)", NULL, NULL, NULL, 0},
+    {"TagValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 256.0, "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)", NULL, NULL, NULL, 0},
+    {"ClusterSettings", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m6, NULL, 0},
+    {"ClusterSetting", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m7, NULL, 0},
+    {"ClusterSettingName", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e8, NULL, NULL, 0},
+    {"ClusterConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m9, NULL, 0},
+    {"ExecuteCommandConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m10, NULL, 0},
+    {"ExecuteCommandLogging", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e11, NULL, NULL, 0},
+    {"ExecuteCommandLogConfiguration", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ecs_m12, NULL, 0},
+    {"Boolean", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ManagedStorageConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m14, NULL, 0},
+    {"StringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m15, NULL, 0},
+    {"CapacityProviderStrategy", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m16, NULL, 0},
+    {"CapacityProviderStrategyItem", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m17, NULL, 0},
+    {"CapacityProviderStrategyItemWeight", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 1000.0, NULL, NULL, NULL, NULL, 0},
+    {"CapacityProviderStrategyItemBase", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 100000.0, NULL, NULL, NULL, NULL, 0},
+    {"ClusterServiceConnectDefaultsRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m20, NULL, 0},
+    {"CreateClusterResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m21, NULL, 0},
+    {"Cluster", MK_STRUCT, 0, 16, 0, 0, NULL, NULL, m_ecs_m22, NULL, 0},
+    {"Integer", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Statistics", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m24, NULL, 0},
+    {"KeyValuePair", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m25, NULL, 0},
+    {"Attachments", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m26, NULL, 0},
+    {"Attachment", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_ecs_m27, NULL, 0},
+    {"AttachmentDetails", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m28, NULL, 0},
+    {"ClusterServiceConnectDefaults", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m29, NULL, 0},
+    {"CreateServiceRequest", MK_STRUCT, 0, 26, 0, 0, NULL, NULL, m_ecs_m30, NULL, 0},
+    {"AvailabilityZoneRebalancing", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e31, NULL, NULL, 0},
+    {"LoadBalancers", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m32, NULL, 0},
+    {"LoadBalancer", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ecs_m33, NULL, 0},
+    {"BoxedInteger", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"AdvancedConfiguration", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_ecs_m35, NULL, 0},
+    {"ServiceRegistries", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m36, NULL, 0},
+    {"ServiceRegistry", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_ecs_m37, NULL, 0},
+    {"LaunchType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e38, NULL, NULL, 0},
+    {"DeploymentConfiguration", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_ecs_m39, NULL, 0},
+    {"DeploymentCircuitBreaker", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m40, NULL, 0},
+    {"DeploymentAlarms", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m41, NULL, 0},
+    {"DeploymentStrategy", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e42, NULL, NULL, 0},
+    {"DeploymentLifecycleHookList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m43, NULL, 0},
+    {"DeploymentLifecycleHook", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_ecs_m44, NULL, 0},
+    {"DeploymentLifecycleHookTargetType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e45, NULL, NULL, 0},
+    {"IAMRoleArn", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeploymentLifecycleHookStageList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m47, NULL, 0},
+    {"DeploymentLifecycleHookStage", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e48, NULL, NULL, 0},
+    {"HookDetails", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeploymentLifecycleHookTimeoutConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m50, NULL, 0},
+    {"DeploymentLifecycleHookDuration", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 20160.0, NULL, NULL, NULL, NULL, 0},
+    {"DeploymentLifecycleHookAction", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e52, NULL, NULL, 0},
+    {"LinearConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m53, NULL, 0},
+    {"Double", MK_DOUBLE, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"CanaryConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m55, NULL, 0},
+    {"PlacementConstraints", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m56, NULL, 0},
+    {"PlacementConstraint", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m57, NULL, 0},
+    {"PlacementConstraintType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e58, NULL, NULL, 0},
+    {"PlacementStrategies", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m59, NULL, 0},
+    {"PlacementStrategy", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m60, NULL, 0},
+    {"PlacementStrategyType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e61, NULL, NULL, 0},
+    {"NetworkConfiguration", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m62, NULL, 0},
+    {"AwsVpcConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m63, NULL, 0},
+    {"AssignPublicIp", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e64, NULL, NULL, 0},
+    {"SchedulingStrategy", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e65, NULL, NULL, 0},
+    {"DeploymentController", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m66, NULL, 0},
+    {"DeploymentControllerType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e67, NULL, NULL, 0},
+    {"PropagateTags", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e68, NULL, NULL, 0},
+    {"ServiceConnectConfiguration", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ecs_m69, NULL, 0},
+    {"ServiceConnectServiceList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m70, NULL, 0},
+    {"ServiceConnectService", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_ecs_m71, NULL, 0},
+    {"ServiceConnectClientAliasList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m72, NULL, 0},
+    {"ServiceConnectClientAlias", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m73, NULL, 0},
+    {"PortNumber", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 65535.0, NULL, NULL, NULL, NULL, 0},
+    {"ServiceConnectTestTrafficRules", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m75, NULL, 0},
+    {"ServiceConnectTestTrafficHeaderRules", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m76, NULL, 0},
+    {"ServiceConnectTestTrafficHeaderMatchRules", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m77, NULL, 0},
+    {"TimeoutConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m78, NULL, 0},
+    {"Duration", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 2147483647.0, NULL, NULL, NULL, NULL, 0},
+    {"ServiceConnectTlsConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m80, NULL, 0},
+    {"ServiceConnectTlsCertificateAuthority", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m81, NULL, 0},
+    {"LogConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m82, NULL, 0},
+    {"LogDriver", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e83, NULL, NULL, 0},
+    {"LogConfigurationOptionsMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_ecs_m84, NULL, 0},
+    {"SecretList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m85, NULL, 0},
+    {"Secret", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m86, NULL, 0},
+    {"ServiceConnectAccessLogConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m87, NULL, 0},
+    {"ServiceConnectAccessLoggingFormat", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e88, NULL, NULL, 0},
+    {"ServiceConnectIncludeQueryParameters", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e89, NULL, NULL, 0},
+    {"ServiceVolumeConfigurations", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m90, NULL, 0},
+    {"ServiceVolumeConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m91, NULL, 0},
+    {"ECSVolumeName", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ServiceManagedEBSVolumeConfiguration", MK_STRUCT, 0, 11, 0, 0, NULL, NULL, m_ecs_m93, NULL, 0},
+    {"BoxedBoolean", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EBSKMSKeyId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EBSVolumeType", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EBSSnapshotId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EBSTagSpecifications", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m98, NULL, 0},
+    {"EBSTagSpecification", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m99, NULL, 0},
+    {"EBSResourceType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e100, NULL, NULL, 0},
+    {"TaskFilesystemType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e101, NULL, NULL, 0},
+    {"VpcLatticeConfigurations", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m102, NULL, 0},
+    {"VpcLatticeConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m103, NULL, 0},
+    {"CreateServiceResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m104, NULL, 0},
+    {"Service", MK_STRUCT, 0, 35, 0, 0, NULL, NULL, m_ecs_m105, NULL, 0},
+    {"TaskSets", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m106, NULL, 0},
+    {"TaskSet", MK_STRUCT, 0, 25, 0, 0, NULL, NULL, m_ecs_m107, NULL, 0},
+    {"Timestamp", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Scale", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m109, NULL, 0},
+    {"ScaleUnit", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e110, NULL, NULL, 0},
+    {"StabilityStatus", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e111, NULL, NULL, 0},
+    {"DeploymentEphemeralStorage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m112, NULL, 0},
+    {"Deployments", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m113, NULL, 0},
+    {"Deployment", MK_STRUCT, 0, 21, 0, 0, NULL, NULL, m_ecs_m114, NULL, 0},
+    {"DeploymentRolloutState", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e115, NULL, NULL, 0},
+    {"ServiceConnectServiceResourceList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m116, NULL, 0},
+    {"ServiceConnectServiceResource", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m117, NULL, 0},
+    {"ServiceEvents", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m118, NULL, 0},
+    {"ServiceEvent", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m119, NULL, 0},
+    {"ServiceCurrentRevisionSummaryList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m120, NULL, 0},
+    {"ServiceCurrentRevisionSummary", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_ecs_m121, NULL, 0},
+    {"ResourceManagementType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e122, NULL, NULL, 0},
+    {"DeleteClusterRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m123, NULL, 0},
+    {"DeleteClusterResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m124, NULL, 0},
+    {"DeleteServiceRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m125, NULL, 0},
+    {"DeleteServiceResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m126, NULL, 0},
+    {"DeregisterTaskDefinitionRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m127, NULL, 0},
+    {"DeregisterTaskDefinitionResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m128, NULL, 0},
+    {"TaskDefinition", MK_STRUCT, 0, 26, 0, 0, NULL, NULL, m_ecs_m129, NULL, 0},
+    {"ContainerDefinitions", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m130, NULL, 0},
+    {"ContainerDefinition", MK_STRUCT, 0, 42, 0, 0, NULL, NULL, m_ecs_m131, NULL, 0},
+    {"RepositoryCredentials", MK_STRUCT, SF_SENSITIVE, 1, 0, 0, NULL, NULL, m_ecs_m132, NULL, 0},
+    {"PortMappingList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m133, NULL, 0},
+    {"PortMapping", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_ecs_m134, NULL, 0},
+    {"TransportProtocol", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e135, NULL, NULL, 0},
+    {"ApplicationProtocol", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e136, NULL, NULL, 0},
+    {"ContainerRestartPolicy", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m137, NULL, 0},
+    {"IntegerList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m138, NULL, 0},
+    {"EnvironmentVariables", MK_LIST, SF_SENSITIVE, 1, 0, 0, NULL, NULL, m_ecs_m139, NULL, 0},
+    {"EnvironmentFiles", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m140, NULL, 0},
+    {"EnvironmentFile", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m141, NULL, 0},
+    {"EnvironmentFileType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e142, NULL, NULL, 0},
+    {"MountPointList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m143, NULL, 0},
+    {"MountPoint", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m144, NULL, 0},
+    {"VolumeFromList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m145, NULL, 0},
+    {"VolumeFrom", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m146, NULL, 0},
+    {"LinuxParameters", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_ecs_m147, NULL, 0},
+    {"KernelCapabilities", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m148, NULL, 0},
+    {"DevicesList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m149, NULL, 0},
+    {"Device", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m150, NULL, 0},
+    {"DeviceCgroupPermissions", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m151, NULL, 0},
+    {"DeviceCgroupPermission", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e152, NULL, NULL, 0},
+    {"TmpfsList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m153, NULL, 0},
+    {"Tmpfs", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m154, NULL, 0},
+    {"ContainerDependencies", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m155, NULL, 0},
+    {"ContainerDependency", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m156, NULL, 0},
+    {"ContainerCondition", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e157, NULL, NULL, 0},
+    {"VersionConsistency", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e158, NULL, NULL, 0},
+    {"HostEntryList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m159, NULL, 0},
+    {"HostEntry", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m160, NULL, 0},
+    {"DockerLabelsMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_ecs_m161, NULL, 0},
+    {"UlimitList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m162, NULL, 0},
+    {"Ulimit", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m163, NULL, 0},
+    {"UlimitName", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e164, NULL, NULL, 0},
+    {"HealthCheck", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ecs_m165, NULL, 0},
+    {"SystemControls", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m166, NULL, 0},
+    {"SystemControl", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m167, NULL, 0},
+    {"ResourceRequirements", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m168, NULL, 0},
+    {"ResourceRequirement", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m169, NULL, 0},
+    {"ResourceType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e170, NULL, NULL, 0},
+    {"FirelensConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m171, NULL, 0},
+    {"FirelensConfigurationType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e172, NULL, NULL, 0},
+    {"FirelensConfigurationOptionsMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_ecs_m173, NULL, 0},
+    {"NetworkMode", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e174, NULL, NULL, 0},
+    {"VolumeList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m175, NULL, 0},
+    {"Volume", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_ecs_m176, NULL, 0},
+    {"HostVolumeProperties", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m177, NULL, 0},
+    {"DockerVolumeConfiguration", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ecs_m178, NULL, 0},
+    {"Scope", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e179, NULL, NULL, 0},
+    {"StringMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_ecs_m180, NULL, 0},
+    {"EFSVolumeConfiguration", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ecs_m181, NULL, 0},
+    {"EFSTransitEncryption", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e182, NULL, NULL, 0},
+    {"EFSAuthorizationConfig", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m183, NULL, 0},
+    {"EFSAuthorizationConfigIAM", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e184, NULL, NULL, 0},
+    {"S3FilesVolumeConfiguration", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_ecs_m185, NULL, 0},
+    {"FSxWindowsFileServerVolumeConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m186, NULL, 0},
+    {"FSxWindowsFileServerAuthorizationConfig", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m187, NULL, 0},
+    {"TaskDefinitionStatus", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e188, NULL, NULL, 0},
+    {"RequiresAttributes", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m189, NULL, 0},
+    {"Attribute", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_ecs_m190, NULL, 0},
+    {"TargetType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e191, NULL, NULL, 0},
+    {"TaskDefinitionPlacementConstraints", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m192, NULL, 0},
+    {"TaskDefinitionPlacementConstraint", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m193, NULL, 0},
+    {"TaskDefinitionPlacementConstraintType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e194, NULL, NULL, 0},
+    {"CompatibilityList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m195, NULL, 0},
+    {"Compatibility", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e196, NULL, NULL, 0},
+    {"RuntimePlatform", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m197, NULL, 0},
+    {"CPUArchitecture", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e198, NULL, NULL, 0},
+    {"OSFamily", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e199, NULL, NULL, 0},
+    {"InferenceAccelerators", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m200, NULL, 0},
+    {"InferenceAccelerator", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m201, NULL, 0},
+    {"PidMode", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e202, NULL, NULL, 0},
+    {"IpcMode", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e203, NULL, NULL, 0},
+    {"ProxyConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m204, NULL, 0},
+    {"ProxyConfigurationType", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e205, NULL, NULL, 0},
+    {"ProxyConfigurationProperties", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m206, NULL, 0},
+    {"EphemeralStorage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m207, NULL, 0},
+    {"DescribeClustersRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m208, NULL, 0},
+    {"ClusterFieldList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m209, NULL, 0},
+    {"ClusterField", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e210, NULL, NULL, 0},
+    {"DescribeClustersResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m211, NULL, 0},
+    {"Clusters", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m212, NULL, 0},
+    {"Failures", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m213, NULL, 0},
+    {"Failure", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m214, NULL, 0},
+    {"DescribeServicesRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m215, NULL, 0},
+    {"ServiceFieldList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m216, NULL, 0},
+    {"ServiceField", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e217, NULL, NULL, 0},
+    {"DescribeServicesResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m218, NULL, 0},
+    {"Services", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m219, NULL, 0},
+    {"DescribeTaskDefinitionRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m220, NULL, 0},
+    {"TaskDefinitionFieldList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m221, NULL, 0},
+    {"TaskDefinitionField", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e222, NULL, NULL, 0},
+    {"DescribeTaskDefinitionResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m223, NULL, 0},
+    {"DescribeTasksRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m224, NULL, 0},
+    {"TaskFieldList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m225, NULL, 0},
+    {"TaskField", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e226, NULL, NULL, 0},
+    {"DescribeTasksResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m227, NULL, 0},
+    {"Tasks", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m228, NULL, 0},
+    {"Task", MK_STRUCT, 0, 37, 0, 0, NULL, NULL, m_ecs_m229, NULL, 0},
+    {"Attributes", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m230, NULL, 0},
+    {"Connectivity", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e231, NULL, NULL, 0},
+    {"Containers", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m232, NULL, 0},
+    {"Container", MK_STRUCT, 0, 17, 0, 0, NULL, NULL, m_ecs_m233, NULL, 0},
+    {"NetworkBindings", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m234, NULL, 0},
+    {"NetworkBinding", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_ecs_m235, NULL, 0},
+    {"NetworkInterfaces", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m236, NULL, 0},
+    {"NetworkInterface", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m237, NULL, 0},
+    {"HealthStatus", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e238, NULL, NULL, 0},
+    {"ManagedAgents", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m239, NULL, 0},
+    {"ManagedAgent", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_ecs_m240, NULL, 0},
+    {"ManagedAgentName", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e241, NULL, NULL, 0},
+    {"GpuIds", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m242, NULL, 0},
+    {"TaskOverride", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_ecs_m243, NULL, 0},
+    {"ContainerOverrides", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m244, NULL, 0},
+    {"ContainerOverride", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_ecs_m245, NULL, 0},
+    {"InferenceAcceleratorOverrides", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m246, NULL, 0},
+    {"InferenceAcceleratorOverride", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m247, NULL, 0},
+    {"TaskStopCode", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e248, NULL, NULL, 0},
+    {"Long", MK_LONG, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TaskEphemeralStorage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m250, NULL, 0},
+    {"ListClustersRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m251, NULL, 0},
+    {"ListClustersResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m252, NULL, 0},
+    {"ListServicesRequest", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_ecs_m253, NULL, 0},
+    {"ListServicesResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m254, NULL, 0},
+    {"ListTagsForResourceRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m255, NULL, 0},
+    {"ListTagsForResourceResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m256, NULL, 0},
+    {"ListTaskDefinitionFamiliesRequest", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_ecs_m257, NULL, 0},
+    {"TaskDefinitionFamilyStatus", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e258, NULL, NULL, 0},
+    {"ListTaskDefinitionFamiliesResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m259, NULL, 0},
+    {"ListTaskDefinitionsRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_ecs_m260, NULL, 0},
+    {"SortOrder", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e261, NULL, NULL, 0},
+    {"ListTaskDefinitionsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m262, NULL, 0},
+    {"ListTasksRequest", MK_STRUCT, 0, 10, 0, 0, NULL, NULL, m_ecs_m263, NULL, 0},
+    {"DesiredStatus", MK_STRING, 0, 0, 0, 0, NULL, m_ecs_e264, NULL, NULL, 0},
+    {"ListTasksResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m265, NULL, 0},
+    {"RegisterTaskDefinitionRequest", MK_STRUCT, 0, 18, 0, 0, NULL, NULL, m_ecs_m266, NULL, 0},
+    {"RegisterTaskDefinitionResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m267, NULL, 0},
+    {"RunTaskRequest", MK_STRUCT, 0, 19, 0, 0, NULL, NULL, m_ecs_m268, NULL, 0},
+    {"TaskVolumeConfigurations", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m269, NULL, 0},
+    {"TaskVolumeConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m270, NULL, 0},
+    {"TaskManagedEBSVolumeConfiguration", MK_STRUCT, 0, 12, 0, 0, NULL, NULL, m_ecs_m271, NULL, 0},
+    {"TaskManagedEBSVolumeTerminationPolicy", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m272, NULL, 0},
+    {"RunTaskResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m273, NULL, 0},
+    {"StopTaskRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_ecs_m274, NULL, 0},
+    {"StopTaskResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m275, NULL, 0},
+    {"TagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m276, NULL, 0},
+    {"TagResourceResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UntagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_ecs_m278, NULL, 0},
+    {"TagKeys", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m279, NULL, 0},
+    {"UntagResourceResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UpdateServiceRequest", MK_STRUCT, 0, 22, 0, 0, NULL, NULL, m_ecs_m281, NULL, 0},
+    {"UpdateServiceResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_ecs_m282, NULL, 0},
+    {"AccessDeniedException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m283, NULL, 0},
+    {"AttributeLimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m284, NULL, 0},
+    {"BlockedException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m285, NULL, 0},
+    {"ClientException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m286, NULL, 0},
+    {"ClusterContainsCapacityProviderException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m287, NULL, 0},
+    {"ClusterContainsContainerInstancesException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m288, NULL, 0},
+    {"ClusterContainsServicesException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m289, NULL, 0},
+    {"ClusterContainsTasksException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m290, NULL, 0},
+    {"ClusterNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m291, NULL, 0},
+    {"ConflictException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_ecs_m292, NULL, 0},
+    {"ResourceIds", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_ecs_m293, NULL, 0},
+    {"DaemonNotActiveException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m294, NULL, 0},
+    {"DaemonNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m295, NULL, 0},
+    {"InvalidParameterException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m296, NULL, 0},
+    {"LimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m297, NULL, 0},
+    {"MissingVersionException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m298, NULL, 0},
+    {"NamespaceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m299, NULL, 0},
+    {"NoUpdateAvailableException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m300, NULL, 0},
+    {"PlatformTaskDefinitionIncompatibilityException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m301, NULL, 0},
+    {"PlatformUnknownException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m302, NULL, 0},
+    {"ResourceInUseException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m303, NULL, 0},
+    {"ResourceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m304, NULL, 0},
+    {"ServerException", MK_STRUCT, SF_EXCEPTION, 1, 0, 0, NULL, NULL, m_ecs_m305, NULL, 0},
+    {"ServiceDeploymentNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m306, NULL, 0},
+    {"ServiceNotActiveException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m307, NULL, 0},
+    {"ServiceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m308, NULL, 0},
+    {"TargetNotConnectedException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m309, NULL, 0},
+    {"TargetNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m310, NULL, 0},
+    {"TaskSetNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m311, NULL, 0},
+    {"UnsupportedFeatureException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m312, NULL, 0},
+    {"UpdateInProgressException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_ecs_m313, NULL, 0},
+};
+static const struct model_op m_ecs_ops[] = {
+    {"CreateCluster", 0, 21, NULL},
+    {"CreateService", 30, 104, NULL},
+    {"DeleteCluster", 123, 124, NULL},
+    {"DeleteService", 125, 126, NULL},
+    {"DeregisterTaskDefinition", 127, 128, NULL},
+    {"DescribeClusters", 208, 211, NULL},
+    {"DescribeServices", 215, 218, NULL},
+    {"DescribeTaskDefinition", 220, 223, NULL},
+    {"DescribeTasks", 224, 227, NULL},
+    {"ListClusters", 251, 252, NULL},
+    {"ListServices", 253, 254, NULL},
+    {"ListTagsForResource", 255, 256, NULL},
+    {"ListTaskDefinitionFamilies", 257, 259, NULL},
+    {"ListTaskDefinitions", 260, 262, NULL},
+    {"ListTasks", 263, 265, NULL},
+    {"RegisterTaskDefinition", 266, 267, NULL},
+    {"RunTask", 268, 273, NULL},
+    {"StopTask", 274, 275, NULL},
+    {"TagResource", 276, 277, NULL},
+    {"UntagResource", 278, 280, NULL},
+    {"UpdateService", 281, 282, NULL},
+};
+static const struct model_service m_ecs = {
+    .name = "ecs",
+    .api_version = "2014-11-13",
+    .target_prefix = "AmazonEC2ContainerServiceV20141113",
+    .json_version = "1.1",
+    .xml_namespace = NULL,
+    .signing_name = "ecs",
+    .error_prefix = NULL,
+    .protocols = MP_JSON,
+    .query_compatible = 0,
+    .global = 0,
+    .ops = m_ecs_ops,
+    .nops = 21,
+    .shapes = m_ecs_shapes,
+    .nshapes = 314,
 };
 
 static const struct model_member m_ssm_m0[] = {
@@ -1181,7 +3797,10 @@ static const struct model_service m_sts = {
 };
 
 const struct model_service *const model_services[] = {
+    &m_application_autoscaling,
     &m_cloudwatch,
+    &m_ec2,
+    &m_ecs,
     &m_ssm,
     &m_sts,
     NULL,
