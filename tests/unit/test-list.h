@@ -6,6 +6,11 @@ X(util_timefmt_parse)
 X(util_timefmt_format)
 X(util_buf_bounded)
 
+/* engine: clock, teams, ticks */
+X(engine_clock_parse)
+X(engine_team_persists)
+X(engine_advance_rules)
+
 /* http */
 X(http_sigv4_parse)
 X(http_sigv4_account)
