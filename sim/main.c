@@ -162,6 +162,7 @@ int main(int argc, char **argv)
         printf("drillsim data file: %s\n", sim.opt.data_path);
     }
     sim.started_wall_ms = clock_wall_ms();
+    rng_seed(&sim.ids, sim.opt.seed);
     registry_init();
 
     char *cause = NULL;

@@ -50,6 +50,11 @@ static int run_stages(struct call *c, const struct http_request *req)
     int routed = route_request(c, req);
     /* the tenant is known even when routing failed: its team gives the time and the ids */
     c->team = team_get(c->sim, c->tenant.account);
+    if (c->team == NULL) {
+        rng_uuid(&c->sim->ids, c->request_id);
+        return call_error(c, "ServiceUnavailable", "drillsim serves at most %d teams (accounts)",
+                          TEAM_MAX);
+    }
     c->now_ms = team_now_ms(c->team);
     rng_uuid(&c->team->ids, c->request_id);
     if (routed != SIM_OK)

@@ -102,6 +102,7 @@ struct sim {
     struct sim_options opt;
     struct store *store;
     struct team *teams; /* every team seen in this run (team.c) */
+    struct rng ids;     /* request ids of replies that have no team (over TEAM_MAX) */
     struct sim_stats stats;
     int64_t started_wall_ms;
 };

@@ -233,6 +233,8 @@ static int select_team(struct call *c, const struct http_request *req)
     if (!ok)
         return ctl_fail(c, 400, "BadRequest", "team must be a 12-digit account id");
     c->team = team_get(c->sim, team);
+    if (c->team == NULL)
+        return ctl_fail(c, 503, "ServiceUnavailable", "too many teams");
     c->now_ms = team_now_ms(c->team);
     return SIM_OK;
 }

@@ -109,10 +109,13 @@ struct team *team_first(struct sim *sim)
 
 struct team *team_get(struct sim *sim, const char *account)
 {
-    for (struct team *t = sim->teams; t; t = t->next) {
+    int n = 0;
+    for (struct team *t = sim->teams; t; t = t->next, n++) {
         if (strcmp(t->account, account) == 0)
             return t;
     }
+    if (n >= TEAM_MAX)
+        return NULL;
     struct team *t = xcalloc(1, sizeof *t);
     snprintf(t->account, sizeof t->account, "%s", account);
     if (load(sim, t) != 0) {

@@ -48,8 +48,11 @@ struct team {
  * for compressed drills and tests). Returns 0 and fills *out, or -1 for an unknown name. */
 int team_timing_preset(const char *name, struct team_timing *out);
 
+/* A server serves at most this many teams (each ticks every second). */
+#define TEAM_MAX 1000
+
 /* Returns the team for account, loading it from the store or creating it from the server's
- * defaults. Never NULL (the team table lives as long as the server). */
+ * defaults; NULL when TEAM_MAX teams are already loaded. */
 struct team *team_get(struct sim *sim, const char *account);
 /* Returns the first team (then follow ->next): every team known to this server run. */
 struct team *team_first(struct sim *sim);
