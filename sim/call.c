@@ -151,3 +151,11 @@ int call_error_wire(struct call *c, char *type, size_t type_len)
     }
     return status;
 }
+
+const char *call_error_message_key(const struct call *c)
+{
+    const struct model_shape *sh = c->svc ? model_error(c->svc->model, c->err.code) : NULL;
+    if (sh && model_member(sh, "message") == NULL && model_member(sh, "Message") != NULL)
+        return "Message";
+    return "message";
+}

@@ -178,5 +178,8 @@ int call_error_http_status(const struct call *c, int *sender);
  * modeled query status only when the request carried x-amzn-query-mode: true, else 400.
  */
 int call_error_wire(struct call *c, char *type, size_t type_len);
+/* The member name of the error's message as the service models it: "Message" for services
+ * such as Application Auto Scaling, "message" otherwise. */
+const char *call_error_message_key(const struct call *c);
 
 #endif

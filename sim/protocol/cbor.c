@@ -1239,7 +1239,7 @@ static void cbor_encode_error(struct call *c)
     put_text(&c->body, "__type");
     put_text(&c->body, type);
     if (c->err.message) {
-        put_text(&c->body, "message");
+        put_text(&c->body, call_error_message_key(c));
         put_text(&c->body, c->err.message);
     }
 }

@@ -27,6 +27,7 @@ X(protocol_json_timestamps)
 X(protocol_json_malformed)
 X(protocol_json_encode)
 X(protocol_json_errors)
+X(protocol_json_encode_by_shape)
 
 /* protocol: query + xml */
 X(protocol_xml_escape_text)

@@ -148,3 +148,45 @@ TEST(protocol_json_errors)
     T_EQ_STR(unit_header(&c, "x-amzn-query-error"), "InternalServiceError;Receiver");
     call_free(&c);
 }
+
+TEST(protocol_json_encode_by_shape)
+{
+    struct call c;
+    /* doubles keep a point, integers never get one, timestamps are seconds with a fraction,
+     * strings are escaped, unmodeled members pass through */
+    unit_call(&c, "application-autoscaling", "DescribeScalingPolicies", &proto_json);
+    const char *doc =
+        "{\"ScalingPolicies\":[{\"PolicyName\":\"a\\\"b\\n\\u0001\\u00e9\",\"CreationTime\":1704067200,"
+        "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":70,\"ScaleInCooldown\":300,"
+        "\"DisableScaleIn\":false}}],\"Extra\":[1,2.5]}";
+    c.out = cJSON_Parse(doc);
+    T_ASSERT(c.out != NULL);
+    T_EQ_INT(proto_json.encode_result(&c), SIM_OK);
+    T_EQ_STR(c.body.p,
+             "{\"ScalingPolicies\":[{\"PolicyName\":\"a\\\"b\\n\\u0001\xc3\xa9\",\"CreationTime\":"
+             "1704067200.0,\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":70.0,"
+             "\"ScaleInCooldown\":300,\"DisableScaleIn\":false}}],\"Extra\":[1,2.5]}");
+    call_free(&c);
+    /* fractions and huge values round-trip; non-finite doubles are AWS's strings */
+    unit_call(&c, "application-autoscaling", "DescribeScalingPolicies", &proto_json);
+    c.out = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(c.out, "ScalingPolicies");
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToArray(list, p);
+    cJSON_AddNumberToObject(p, "CreationTime", 1704067200.123);
+    cJSON *tt = cJSON_AddObjectToObject(p, "TargetTrackingScalingPolicyConfiguration");
+    cJSON_AddNumberToObject(tt, "TargetValue", 0.1);
+    cJSON *inf = cJSON_AddNumberToObject(tt, "ScaleOutCooldown", 1e300);
+    (void)inf;
+    T_EQ_INT(proto_json.encode_result(&c), SIM_OK);
+    T_EQ_STR(c.body.p, "{\"ScalingPolicies\":[{\"CreationTime\":1704067200.123,"
+                       "\"TargetTrackingScalingPolicyConfiguration\":{\"TargetValue\":0.1,"
+                       "\"ScaleOutCooldown\":1e+300}}]}");
+    call_free(&c);
+    /* the message member is named as the service models it */
+    unit_call(&c, "application-autoscaling", "DescribeScalingPolicies", &proto_json);
+    call_error(&c, "ValidationException", "bad");
+    proto_json.encode_error(&c);
+    T_EQ_STR(c.body.p, "{\"__type\":\"ValidationException\",\"Message\":\"bad\"}");
+    call_free(&c);
+}
