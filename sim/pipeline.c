@@ -20,7 +20,7 @@ static int stage_lookup(struct call *c)
         return SIM_OK;
     c->mop = NULL;
     c->op = NULL;
-    if (c->codec == &proto_query)
+    if (c->codec == &proto_query || c->codec == &proto_ec2)
         return call_error(c, "InvalidAction", "The action %s is not valid for this web service.",
                           c->op_name);
     return call_error(c, "UnknownOperationException", NULL);

@@ -76,6 +76,8 @@ static int ctl_health(struct call *c, const struct http_request *req)
         }
         if (m->protocols & MP_QUERY)
             cJSON_AddItemToArray(protocols, cJSON_CreateString("awsQuery"));
+        if (m->protocols & MP_EC2)
+            cJSON_AddItemToArray(protocols, cJSON_CreateString("ec2"));
         cJSON *ops = cJSON_AddArrayToObject(s, "operations");
         for (const struct sim_op *op = svc->ops; op->name; op++) {
             if (!(op->flags & OP_INTERNAL))

@@ -106,6 +106,8 @@ static int route_query(struct call *c, const struct http_request *req)
         c->svc = registry_by_query_version(version);
     else if (c->tenant.signing_service[0])
         c->svc = registry_by_signing_name(c->tenant.signing_service);
+    if (c->svc && (c->svc->model->protocols & MP_EC2))
+        c->codec = &proto_ec2; /* the EC2 dialect of query */
     if (!body_ok) {
         int rc = call_error(c, "MalformedQueryString", "The request body is not a valid form: %s",
                             cause);

@@ -34,5 +34,6 @@ struct proto_codec {
 extern const struct proto_codec proto_json;
 extern const struct proto_codec proto_query;
 extern const struct proto_codec proto_cbor;
+extern const struct proto_codec proto_ec2;
 
 #endif

@@ -47,15 +47,42 @@
  * <Message>..</Message></Error><RequestId>..</RequestId></ErrorResponse>, the code being
  * the model's query code for a modeled exception.
  *
- * THE EC2 DIALECT (a later issue) differs only in names and layout, which struct
- * query_dialect collects: member keys are queryName, else the capitalized locationName or
- * name; lists are always Prefix.N with no member level (list_item_level = 0) and empty
- * lists are not sent; responses name list items <item>, have no <OpResult> wrapper and
- * answer errors as <Response><Errors><Error>..</Error></Errors><RequestID>. To add it: a
- * second dialect instance (member_key, element_name, list_item_level = 0, default_item =
- * "item"), a wrapper flag for the response root, and a `proto_ec2` codec whose decode and
- * encode call query_decode_form / the encoder with that dialect. The walkers stay as they
- * are.
+ * DIALECTS. struct query_dialect holds what differs between awsQuery and EC2's query
+ * (proto_ec2): the request key of a member, the response element names, whether lists have
+ * an item level, the default list item name and the code of a request that does not decode.
+ * The walkers above and below are shared; proto_ec2 has its own result and error documents.
+ *
+ * THE EC2 DIALECT, as captured from CLI v1 1.45 / botocore 1.43, Debian CLI v2 2.9.19 and
+ * JS v3 @aws-sdk/client-ec2 3.1169 against a fake endpoint (capture.py) on this machine:
+ *   - Requests are awsQuery forms (Action=DescribeVpcs&Version=2016-11-15, POST /, credential
+ *     scope service "ec2"). A member's key is its queryName, else its locationName with the
+ *     first letter upper-cased ("dryRun" -> DryRun), else its name. Lists are always
+ *     Prefix.N, with no member level and whatever the list member is called:
+ *     Filter.1.Name=vpc-id&Filter.1.Value.1=vpc-123, VpcId.1=.., SubnetId.1=..,
+ *     GroupId.1=.., GroupName.1=.., ZoneName.1=... An empty list is not sent at all (boto3
+ *     VpcIds=[] and JS VpcIds: [] send nothing; boto3 Values=[] sends only Filter.1.Name).
+ *     The three clients send the same fields; JS adds DryRun=false when given, encodes a
+ *     space as %20 (botocore: +) and ':' as %3A.
+ *   - Responses: <?xml ..?><DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/
+ *     2016-11-15/"><requestId>..</requestId><vpcSet><item>..</item></vpcSet>
+ *     </DescribeVpcsResponse>: no <OpResult> wrapper (with one, all three clients silently
+ *     return no data), element names are the locationNames (lower camel: vpcSet, isDefault,
+ *     cidrBlockAssociationSet), list items are <item>. botocore ignores the item name; JS
+ *     v3 needs <item> (with <member> it returns Vpcs: [] silently). An empty list as
+ *     <vpcSet/> reads as [] everywhere; a missing one leaves the key out.
+ *   - Booleans must be lower-case: botocore reads "True" as false (JS as true).
+ *   - botocore takes the request id from <requestId> (errors: <RequestID>); JS only from
+ *     the x-amzn-requestid header, which http.c always sends.
+ *   - Errors: <Response><Errors><Error><Code>InvalidVpcID.NotFound</Code><Message>The vpc
+ *     ID 'vpc-x' does not exist</Message></Error></Errors><RequestID>..</RequestID>
+ *     </Response>, no namespace (as AWS sends it, per a CLI debug log quoted in aws-cli
+ *     issue 4013). All three clients also read an awsQuery <ErrorResponse>; JS names the
+ *     exception by the code (e.name == "InvalidVpcID.NotFound") and keeps the status, so
+ *     DryRunOperation comes back as 412. Statuses: 400 for client errors, 412 for
+ *     DryRunOperation, 5xx for server errors. Text EC2's dialect cannot read (a boolean
+ *     "maybe", a value for a list key) is InvalidParameterValue, its generic code.
+ * Not done: EC2 rejects unknown parameters (UnknownParameter "The parameter X is not
+ * recognized"); like awsQuery, this decoder ignores keys no shape asks for.
  */
 #include <errno.h>
 #include <float.h>
@@ -81,16 +108,20 @@
 #define QUERY_MAX_EPOCH 253402300799.0 /* 9999-12-31T23:59:59Z */
 #define QUERY_MIN_EPOCH -62135596800.0 /* 0001-01-01T00:00:00Z */
 
-/* How a query dialect names things; see the EC2 note in the file header. */
+#define QUERY_MAX_SEGMENT 256 /* a member key segment (model names are far shorter) */
+
+/* How a query dialect names things; see DIALECTS in the file header. */
 struct query_dialect {
-    /* The key segment of struct member m in a request. */
-    const char *(*member_key)(const struct model_member *m);
+    /* The key segment of struct member m in a request; may be built in tmp. */
+    const char *(*member_key)(const struct model_member *m, char tmp[QUERY_MAX_SEGMENT]);
     /* The element name of struct member m in a response. */
     const char *(*element_name)(const struct model_member *m);
     /* 1: lists are Prefix.<item>.N unless flattened (awsQuery); 0: always Prefix.N (EC2). */
     int list_item_level;
     /* The list item segment and element when the list member has no loc_name. */
     const char *default_item;
+    /* The error code of a request that does not decode. */
+    const char *malformed_code;
 };
 
 static const char *loc_or_name(const struct model_member *m)
@@ -98,11 +129,39 @@ static const char *loc_or_name(const struct model_member *m)
     return m->loc_name ? m->loc_name : m->name;
 }
 
+static const char *query_member_key(const struct model_member *m, char tmp[QUERY_MAX_SEGMENT])
+{
+    (void)tmp;
+    return loc_or_name(m);
+}
+
+/* EC2: queryName, else locationName with its first letter upper-cased, else the name. */
+static const char *ec2_member_key(const struct model_member *m, char tmp[QUERY_MAX_SEGMENT])
+{
+    if (m->query_name)
+        return m->query_name;
+    if (m->loc_name == NULL)
+        return m->name;
+    snprintf(tmp, QUERY_MAX_SEGMENT, "%s", m->loc_name);
+    if (tmp[0] >= 'a' && tmp[0] <= 'z')
+        tmp[0] = (char)(tmp[0] - 'a' + 'A');
+    return tmp;
+}
+
 static const struct query_dialect dialect_query = {
-    .member_key = loc_or_name,
+    .member_key = query_member_key,
     .element_name = loc_or_name,
     .list_item_level = 1,
     .default_item = "member",
+    .malformed_code = "MalformedInput",
+};
+
+static const struct query_dialect dialect_ec2 = {
+    .member_key = ec2_member_key,
+    .element_name = loc_or_name,
+    .list_item_level = 0,
+    .default_item = "item",
+    .malformed_code = "InvalidParameterValue",
 };
 
 /* ---- decoding ------------------------------------------------------------------------ */
@@ -174,7 +233,7 @@ static int push(struct qdec *q, const char *seg, size_t *mark)
     size_t dot = q->klen ? 1 : 0;
     *mark = q->klen;
     if (q->klen + dot + len >= QUERY_MAX_KEY)
-        return call_error(q->c, "MalformedInput", "A parameter name is longer than %d bytes",
+        return call_error(q->c, q->d->malformed_code, "A parameter name is longer than %d bytes",
                           QUERY_MAX_KEY - 1);
     if (dot)
         q->key[q->klen++] = '.';
@@ -229,7 +288,7 @@ static int collect_indexes(struct qdec *q, int **out)
         }
         if (v < 0 || (*s != '.' && *s != '\0')) {
             free(idx);
-            call_error(q->c, "MalformedInput",
+            call_error(q->c, q->d->malformed_code,
                        "Invalid index in parameter %.200s: expected %s.N with N from 1 to %d",
                        q->f[i]->key, q->key, QUERY_MAX_INDEX);
             return -1;
@@ -321,7 +380,7 @@ static int is_epoch(const char *s)
 
 static int not_a(struct qdec *q, const char *s, const char *what)
 {
-    return call_error(q->c, "MalformedInput", "Value %.100s for parameter %s is not a valid %s",
+    return call_error(q->c, q->d->malformed_code, "Value %.100s for parameter %s is not a valid %s",
                       s, q->key, what);
 }
 
@@ -365,9 +424,9 @@ static int dec_scalar(struct qdec *q, const struct model_shape *sh, const char *
         if (is_epoch(s)) {
             t = strtod(s, NULL);
             if (!(t <= QUERY_MAX_EPOCH))
-                return call_error(q->c, "MalformedInput", "timestamp must follow ISO8601");
+                return call_error(q->c, q->d->malformed_code, "timestamp must follow ISO8601");
         } else if (timefmt_parse_iso8601(s, &t) != 0 || t < QUERY_MIN_EPOCH) {
-            return call_error(q->c, "MalformedInput", "timestamp must follow ISO8601");
+            return call_error(q->c, q->d->malformed_code, "timestamp must follow ISO8601");
         }
         *out = cJSON_CreateNumber(t);
         return SIM_OK;
@@ -397,7 +456,8 @@ static int dec_struct(struct qdec *q, const struct model_shape *sh, int depth, c
     cJSON *obj = cJSON_CreateObject();
     for (int i = 0; i < sh->nmembers; i++) {
         const struct model_member *m = &sh->members[i];
-        const char *seg = q->d->member_key(m);
+        char tmp[QUERY_MAX_SEGMENT];
+        const char *seg = q->d->member_key(m, tmp);
         if (depth == 0 && (strcmp(seg, "Action") == 0 || strcmp(seg, "Version") == 0))
             continue;
         size_t mark;
@@ -427,7 +487,7 @@ static int aggregate_key(struct qdec *q, const char *what, int *empty)
     const char *v = exact(q);
     *empty = v != NULL;
     if (v && *v)
-        return call_error(q->c, "MalformedInput",
+        return call_error(q->c, q->d->malformed_code,
                           "Parameter %s is a %s and cannot take a value; send its items", q->key,
                           what);
     return SIM_OK;
@@ -445,7 +505,9 @@ static int dec_list(struct qdec *q, const struct model_shape *sh, int depth, cJS
     int rc = SIM_ERROR;
     int *idx = NULL;
     cJSON *arr = NULL;
-    if (sh->flags & SF_FLATTENED) {
+    if (q->d->list_item_level == 0) {
+        /* EC2: Prefix.N, whatever the list member is called */
+    } else if (sh->flags & SF_FLATTENED) {
         if (im->loc_name) {
             saved = xstrdup(q->key);
             char *dot = strrchr(q->key, '.');
@@ -453,7 +515,7 @@ static int dec_list(struct qdec *q, const struct model_shape *sh, int depth, cJS
             if (push(q, im->loc_name, &m2) != SIM_OK)
                 goto out;
         }
-    } else if (q->d->list_item_level) {
+    } else {
         if (push(q, im->loc_name ? im->loc_name : q->d->default_item, &m2) != SIM_OK)
             goto out;
     }
@@ -498,7 +560,7 @@ static int dec_entry(struct qdec *q, const struct model_shape *sh, int depth, cJ
     const char *k = exact(q);
     pop(q, mark);
     if (k == NULL)
-        return call_error(q->c, "MalformedInput", "Map entry %s has no %s", q->key,
+        return call_error(q->c, q->d->malformed_code, "Map entry %s has no %s", q->key,
                           km->loc_name ? km->loc_name : "key");
     if (push(q, vm->loc_name ? vm->loc_name : "value", &mark) != SIM_OK)
         return SIM_ERROR;
@@ -506,7 +568,7 @@ static int dec_entry(struct qdec *q, const struct model_shape *sh, int depth, cJ
     int rc = dec_value(q, &q->svc->shapes[vm->shape], depth + 1, &v);
     pop(q, mark);
     if (rc == SIM_OK && v == NULL)
-        rc = call_error(q->c, "MalformedInput", "Map entry %s has no %s", q->key,
+        rc = call_error(q->c, q->d->malformed_code, "Map entry %s has no %s", q->key,
                         vm->loc_name ? vm->loc_name : "value");
     if (rc != SIM_OK)
         return SIM_ERROR;
@@ -533,7 +595,7 @@ static int dec_map(struct qdec *q, const struct model_shape *sh, int depth, cJSO
     if (n < 0)
         goto out;
     if (n > QUERY_MAX_MAP_ENTRIES) {
-        call_error(q->c, "MalformedInput", "Map %s has more than %d entries", q->key,
+        call_error(q->c, q->d->malformed_code, "Map %s has more than %d entries", q->key,
                    QUERY_MAX_MAP_ENTRIES);
         goto out;
     }
@@ -565,7 +627,7 @@ static int dec_value(struct qdec *q, const struct model_shape *sh, int depth, cJ
 {
     *out = NULL;
     if (depth > QUERY_MAX_DEPTH)
-        return call_error(q->c, "MalformedInput", "Parameter %s is nested too deeply", q->key);
+        return call_error(q->c, q->d->malformed_code, "Parameter %s is nested too deeply", q->key);
     switch (sh->kind) {
     case MK_STRUCT:
         return dec_struct(q, sh, depth, out);
@@ -621,7 +683,9 @@ static int query_decode_form(struct call *c, const struct query_dialect *d)
     return SIM_OK;
 }
 
-static int query_decode(struct call *c, const char *body, size_t len)
+/* Decodes the request in dialect d: c->form as route.c left it, else the body. */
+static int decode_dialect(struct call *c, const char *body, size_t len,
+                          const struct query_dialect *d)
 {
     if (c->form == NULL) {
         /* Not routed by route.c (a test or a fuzzer): parse the body here. */
@@ -635,7 +699,17 @@ static int query_decode(struct call *c, const char *body, size_t len)
             return rc;
         }
     }
-    return query_decode_form(c, &dialect_query);
+    return query_decode_form(c, d);
+}
+
+static int query_decode(struct call *c, const char *body, size_t len)
+{
+    return decode_dialect(c, body, len, &dialect_query);
+}
+
+static int ec2_decode(struct call *c, const char *body, size_t len)
+{
+    return decode_dialect(c, body, len, &dialect_ec2);
 }
 
 /* ---- encoding ------------------------------------------------------------------------ */
@@ -962,6 +1036,75 @@ static void query_encode_error(struct call *c)
     if (c->body.overflow) /* only a message near the body limit can do this */
         write_error(c, sender, 0);
 }
+
+/* ---- the EC2 dialect's documents ------------------------------------------------------- */
+
+/* Writes the EC2 namespace: the model's, with the trailing slash EC2 itself sends. */
+static void ec2_namespace(const struct model_service *m, char *out, size_t n)
+{
+    const char *ns = m && m->xml_namespace ? m->xml_namespace : "";
+    size_t len = strlen(ns);
+    snprintf(out, n, "%s%s", ns, len && ns[len - 1] != '/' ? "/" : "");
+}
+
+static int ec2_encode_result(struct call *c)
+{
+    const struct model_service *m = c->svc->model;
+    const struct model_shape *osh = c->mop ? model_shape(m, c->mop->output) : NULL;
+    struct qenc e = {.c = c, .svc = m, .d = &dialect_ec2, .b = &c->body};
+    char root[sizeof c->op_name + 16], ns[256];
+    snprintf(root, sizeof root, "%sResponse", c->mop ? c->mop->name : c->op_name);
+    ec2_namespace(m, ns, sizeof ns);
+    if (osh && c->out && !cJSON_IsObject(c->out))
+        return call_error(c, "InternalFailure", "The result is not an object");
+    buf_reset(&c->body);
+    xml_declaration(&c->body);
+    xml_open(&c->body, root, ns);
+    xml_element(&c->body, "requestId", c->request_id);
+    if (osh && c->out && enc_members(&e, osh, c->out, 0, 0) != SIM_OK)
+        return SIM_ERROR;
+    xml_close(&c->body, root);
+    if (c->body.overflow)
+        return call_error(c, "InternalFailure", "The response is larger than %zu bytes",
+                          c->body.max);
+    c->status = 200;
+    c->content_type = "text/xml;charset=UTF-8";
+    return SIM_OK;
+}
+
+/* Writes EC2's error document; the message is left out when with_message is 0. */
+static void ec2_write_error(struct call *c, int with_message)
+{
+    struct buf *b = &c->body;
+    buf_reset(b);
+    xml_declaration(b);
+    xml_open(b, "Response", NULL);
+    xml_open(b, "Errors", NULL);
+    xml_open(b, "Error", NULL);
+    xml_element(b, "Code", c->err.code);
+    if (with_message && c->err.message)
+        xml_element(b, "Message", c->err.message);
+    xml_close(b, "Error");
+    xml_close(b, "Errors");
+    xml_element(b, "RequestID", c->request_id);
+    xml_close(b, "Response");
+}
+
+static void ec2_encode_error(struct call *c)
+{
+    c->status = call_error_http_status(c, NULL);
+    c->content_type = "text/xml;charset=UTF-8";
+    ec2_write_error(c, 1);
+    if (c->body.overflow)
+        ec2_write_error(c, 0);
+}
+
+const struct proto_codec proto_ec2 = {
+    .name = "ec2",
+    .decode = ec2_decode,
+    .encode_result = ec2_encode_result,
+    .encode_error = ec2_encode_error,
+};
 
 const struct proto_codec proto_query = {
     .name = "query",
