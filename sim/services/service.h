@@ -33,6 +33,7 @@ struct sim_op {
 enum validation_style {
     VS_CORAL, /* ValidationException "1 validation error detected: Value ... at 'x' ..." */
     VS_QUERY, /* MissingParameter / InvalidParameterValue "The parameter X ..." */
+    VS_CORAL_IPE, /* the VS_CORAL wording as InvalidParameterException (ECS) */
 };
 
 struct sim_service {

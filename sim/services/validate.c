@@ -3,11 +3,12 @@
  * ranges and patterns, reported in the words of the service.
  *
  * Two wordings exist among the services drillsim answers:
- *   VS_CORAL (SSM, ECS, Logs, ...): one ValidationException listing every violation,
+ *   VS_CORAL (SSM, Logs, ...): one ValidationException listing every violation,
  *     "2 validation errors detected: Value null at 'name' failed to satisfy constraint:
  *      Member must not be null; Value 'x' at 'type' failed to satisfy constraint: ...".
  *     Paths are lowerCamel member names, list items "names.1.member". Sensitive values are
- *     not echoed ("Value at 'value' failed ...").
+ *     not echoed ("Value at 'value' failed ..."). VS_CORAL_IPE (ECS) is the same text with
+ *     the code InvalidParameterException, which is how ECS answers bad input.
  *   VS_QUERY (CloudWatch, and later RDS/SNS): the first violation only, in query names,
  *     "MissingParameter: The parameter Namespace is required." or "InvalidParameterValue:
  *      The parameter Statistics.member.1 must be a value in the set [ Minimum, ... ]."
@@ -342,7 +343,9 @@ static int report_coral(struct call *c, struct vctx *vc)
             buf_printf(&b, "Value at '%s' failed to satisfy constraint: %s", x->coral_path,
                        x->constraint);
     }
-    int rc = call_error(c, "ValidationException", "%s", b.p);
+    const char *code =
+        c->svc->vstyle == VS_CORAL_IPE ? "InvalidParameterException" : "ValidationException";
+    int rc = call_error(c, code, "%s", b.p);
     buf_free(&b);
     return rc;
 }
