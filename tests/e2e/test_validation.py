@@ -36,6 +36,8 @@ KNOWN = {
     "Key": "Name",  # a tag key, and a key ParameterFilters accept
     "Namespace": "Validation",
     "MetricName": "m",
+    "ResourceARN": "arn:aws:application-autoscaling:us-east-1:000000000000:"
+                   "scalable-target/0ec2ab12cd34ef56",
 }
 
 session = botocore.session.get_session()
@@ -234,8 +236,9 @@ class Validation(unittest.TestCase):
                     err = self.call(client, op_model, doc)
                     self.assertIsNotNone(err, "accepted an invalid request")
                     n += 1
-                    if style == "coral":
-                        self.assertEqual(err["Code"], "ValidationException")
+                    if style in ("coral", "coral-ipe"):
+                        self.assertEqual(err["Code"], "ValidationException" if style == "coral"
+                                         else "InvalidParameterException")
                         self.assertRegex(err["Message"], r"^1 validation error detected: ")
                         self.assertIn("at '%s' failed to satisfy constraint: %s"
                                       % (coral_path(path), CORAL_CONSTRAINT[kind]), err["Message"])
@@ -253,8 +256,23 @@ class Validation(unittest.TestCase):
               % (service, " (%s)" % protocol if protocol else "", n))
         return n
 
+    def test_every_service_is_covered(self):
+        # a new service must get a test method here, in the wording it answers
+        covered = {"ssm", "ecs", "application-autoscaling", "ec2", "cloudwatch", "sts"}
+        self.assertEqual(set(self.health["services"]), covered)
+
     def test_ssm(self):
         self.assertGreater(self.check_service("ssm"), 30)
+
+    def test_ecs(self):
+        # ECS answers bad input with InvalidParameterException in the coral wording
+        self.assertGreater(self.check_service("ecs", None, "coral-ipe"), 30)
+
+    def test_application_autoscaling(self):
+        self.assertGreater(self.check_service("application-autoscaling"), 20)
+
+    def test_ec2(self):
+        self.assertGreater(self.check_service("ec2", None, "query"), 2)
 
     def test_cloudwatch_json(self):
         self.assertGreater(self.check_service("cloudwatch", None, "query"), 3)
