@@ -7,6 +7,7 @@
 
 #include "engine/autoscaling.h"
 #include "engine/ecs.h"
+#include "engine/sns.h"
 #include "engine/team.h"
 #include "sim.h"
 #include "store/store.h"
@@ -22,6 +23,8 @@ static const struct engine_step {
     {"autoscaling", 1, autoscaling_tick},
     /* task lifecycles, deployments, the service scheduler */
     {"ecs", 1, ecs_tick},
+    /* SNS deliveries (and their retries) that are due */
+    {"sns", 1, sns_tick},
     {NULL, 0, NULL},
 };
 

@@ -63,6 +63,7 @@
 #include <string.h>
 
 #include "services/params.h"
+#include "services/cloudwatch_int.h"
 #include "services/service.h"
 #include "sim.h"
 #include "store/metrics.h"
@@ -650,6 +651,27 @@ static int op_ListMetrics(struct call *c)
 static const struct sim_op cloudwatch_ops[] = {
     {"ListMetrics", op_ListMetrics, OP_READ},
     {"PutMetricData", op_PutMetricData, OP_WRITE},
+    /* cloudwatch_stats.c */
+    {"GetMetricStatistics", cw_op_GetMetricStatistics, OP_READ},
+    {"GetMetricData", cw_op_GetMetricData, OP_READ},
+    /* cloudwatch_alarms.c */
+    {"PutMetricAlarm", cw_op_PutMetricAlarm, OP_WRITE},
+    {"PutCompositeAlarm", cw_op_PutCompositeAlarm, OP_WRITE},
+    {"DescribeAlarms", cw_op_DescribeAlarms, OP_READ},
+    {"DescribeAlarmsForMetric", cw_op_DescribeAlarmsForMetric, OP_READ},
+    {"DeleteAlarms", cw_op_DeleteAlarms, OP_WRITE},
+    {"SetAlarmState", cw_op_SetAlarmState, OP_WRITE},
+    {"EnableAlarmActions", cw_op_EnableAlarmActions, OP_WRITE},
+    {"DisableAlarmActions", cw_op_DisableAlarmActions, OP_WRITE},
+    {"DescribeAlarmHistory", cw_op_DescribeAlarmHistory, OP_READ},
+    {"TagResource", cw_op_TagResource, OP_WRITE},
+    {"UntagResource", cw_op_UntagResource, OP_WRITE},
+    {"ListTagsForResource", cw_op_ListTagsForResource, OP_READ},
+    /* cloudwatch_dashboards.c */
+    {"PutDashboard", cw_op_PutDashboard, OP_WRITE},
+    {"GetDashboard", cw_op_GetDashboard, OP_READ},
+    {"ListDashboards", cw_op_ListDashboards, OP_READ},
+    {"DeleteDashboards", cw_op_DeleteDashboards, OP_WRITE},
     {NULL, NULL, 0},
 };
 

@@ -552,208 +552,705 @@ static const struct model_service m_application_autoscaling = {
 };
 
 static const struct model_member m_cloudwatch_m0[] = {
-    {"Namespace", NULL, NULL, 1, 0},
-    {"MetricName", NULL, NULL, 2, 0},
-    {"Dimensions", NULL, NULL, 3, 0},
-    {"NextToken", NULL, NULL, 7, 0},
-    {"RecentlyActive", NULL, NULL, 8, 0},
-    {"IncludeLinkedAccounts", NULL, NULL, 9, 0},
-    {"OwningAccount", NULL, NULL, 10, 0},
+    {"AlarmNames", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m1[] = {
+    {"member", NULL, NULL, 2, 0},
 };
 static const struct model_member m_cloudwatch_m3[] = {
-    {"member", NULL, NULL, 4, 0},
+    {"DashboardNames", NULL, NULL, 4, MF_REQUIRED},
 };
 static const struct model_member m_cloudwatch_m4[] = {
-    {"Name", NULL, NULL, 5, MF_REQUIRED},
-    {"Value", NULL, NULL, 6, 0},
+    {"member", NULL, NULL, 5, 0},
 };
-static const char *const m_cloudwatch_e8[] = {"PT3H", NULL};
-static const struct model_member m_cloudwatch_m11[] = {
-    {"Metrics", NULL, NULL, 12, 0},
-    {"NextToken", NULL, NULL, 7, 0},
-    {"OwningAccounts", NULL, NULL, 16, 0},
+static const struct model_member m_cloudwatch_m7[] = {
+    {"AlarmName", NULL, NULL, 2, 0},
+    {"AlarmContributorId", NULL, NULL, 8, 0},
+    {"AlarmTypes", NULL, NULL, 9, 0},
+    {"HistoryItemType", NULL, NULL, 11, 0},
+    {"StartDate", NULL, NULL, 12, 0},
+    {"EndDate", NULL, NULL, 12, 0},
+    {"MaxRecords", NULL, NULL, 13, 0},
+    {"NextToken", NULL, NULL, 14, 0},
+    {"ScanBy", NULL, NULL, 15, 0},
 };
-static const struct model_member m_cloudwatch_m12[] = {
-    {"member", NULL, NULL, 13, 0},
-};
-static const struct model_member m_cloudwatch_m13[] = {
-    {"Namespace", NULL, NULL, 1, 0},
-    {"MetricName", NULL, NULL, 2, 0},
-    {"Dimensions", NULL, NULL, 14, 0},
-};
-static const struct model_member m_cloudwatch_m14[] = {
-    {"member", NULL, NULL, 15, 0},
-};
-static const struct model_member m_cloudwatch_m15[] = {
-    {"Name", NULL, NULL, 5, MF_REQUIRED},
-    {"Value", NULL, NULL, 6, MF_REQUIRED},
-};
-static const struct model_member m_cloudwatch_m16[] = {
+static const struct model_member m_cloudwatch_m9[] = {
     {"member", NULL, NULL, 10, 0},
 };
+static const char *const m_cloudwatch_e10[] = {"CompositeAlarm", "MetricAlarm", NULL};
+static const char *const m_cloudwatch_e11[] = {"ConfigurationUpdate", "StateUpdate", "Action", "AlarmContributorStateUpdate", "AlarmContributorAction", NULL};
+static const char *const m_cloudwatch_e15[] = {"TimestampDescending", "TimestampAscending", NULL};
+static const struct model_member m_cloudwatch_m16[] = {
+    {"AlarmHistoryItems", NULL, NULL, 17, 0},
+    {"NextToken", NULL, NULL, 14, 0},
+};
 static const struct model_member m_cloudwatch_m17[] = {
-    {"Namespace", NULL, NULL, 1, MF_REQUIRED},
-    {"MetricData", NULL, NULL, 18, 0},
-    {"EntityMetricData", NULL, NULL, 27, 0},
-    {"StrictEntityValidation", NULL, NULL, 36, 0},
+    {"member", NULL, NULL, 18, 0},
 };
 static const struct model_member m_cloudwatch_m18[] = {
-    {"member", NULL, NULL, 19, 0},
+    {"AlarmName", NULL, NULL, 2, 0},
+    {"AlarmContributorId", NULL, NULL, 8, 0},
+    {"AlarmType", NULL, NULL, 10, 0},
+    {"Timestamp", NULL, NULL, 12, 0},
+    {"HistoryItemType", NULL, NULL, 11, 0},
+    {"HistorySummary", NULL, NULL, 19, 0},
+    {"HistoryData", NULL, NULL, 20, 0},
+    {"AlarmContributorAttributes", NULL, NULL, 21, 0},
 };
-static const struct model_member m_cloudwatch_m19[] = {
-    {"MetricName", NULL, NULL, 2, MF_REQUIRED},
-    {"Dimensions", NULL, NULL, 14, 0},
-    {"Timestamp", NULL, NULL, 20, 0},
-    {"Value", NULL, NULL, 21, 0},
-    {"StatisticValues", NULL, NULL, 22, 0},
-    {"Values", NULL, NULL, 23, 0},
-    {"Counts", NULL, NULL, 24, 0},
-    {"Unit", NULL, NULL, 25, 0},
-    {"StorageResolution", NULL, NULL, 26, 0},
-};
-static const struct model_member m_cloudwatch_m22[] = {
-    {"SampleCount", NULL, NULL, 21, MF_REQUIRED},
-    {"Sum", NULL, NULL, 21, MF_REQUIRED},
-    {"Minimum", NULL, NULL, 21, MF_REQUIRED},
-    {"Maximum", NULL, NULL, 21, MF_REQUIRED},
-};
-static const struct model_member m_cloudwatch_m23[] = {
-    {"member", NULL, NULL, 21, 0},
+static const struct model_member m_cloudwatch_m21[] = {
+    {"key", NULL, NULL, 22, 0},
+    {"value", NULL, NULL, 23, 0},
 };
 static const struct model_member m_cloudwatch_m24[] = {
-    {"member", NULL, NULL, 21, 0},
+    {"AlarmNames", NULL, NULL, 1, 0},
+    {"AlarmNamePrefix", NULL, NULL, 25, 0},
+    {"AlarmTypes", NULL, NULL, 9, 0},
+    {"ChildrenOfAlarmName", NULL, NULL, 2, 0},
+    {"ParentsOfAlarmName", NULL, NULL, 2, 0},
+    {"StateValue", NULL, NULL, 26, 0},
+    {"ActionPrefix", NULL, NULL, 27, 0},
+    {"MaxRecords", NULL, NULL, 13, 0},
+    {"NextToken", NULL, NULL, 14, 0},
 };
-static const char *const m_cloudwatch_e25[] = {"Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None", NULL};
-static const struct model_member m_cloudwatch_m27[] = {
-    {"member", NULL, NULL, 28, 0},
-};
+static const char *const m_cloudwatch_e26[] = {"OK", "ALARM", "INSUFFICIENT_DATA", NULL};
 static const struct model_member m_cloudwatch_m28[] = {
-    {"Entity", NULL, NULL, 29, 0},
-    {"MetricData", NULL, NULL, 18, 0},
+    {"CompositeAlarms", NULL, NULL, 29, 0},
+    {"MetricAlarms", NULL, NULL, 42, 0},
+    {"NextToken", NULL, NULL, 14, 0},
 };
 static const struct model_member m_cloudwatch_m29[] = {
-    {"KeyAttributes", NULL, NULL, 30, 0},
-    {"Attributes", NULL, NULL, 33, 0},
+    {"member", NULL, NULL, 30, 0},
 };
 static const struct model_member m_cloudwatch_m30[] = {
-    {"key", NULL, NULL, 31, 0},
-    {"value", NULL, NULL, 32, 0},
+    {"ActionsEnabled", NULL, NULL, 31, 0},
+    {"AlarmActions", NULL, NULL, 32, 0},
+    {"AlarmArn", NULL, NULL, 34, 0},
+    {"AlarmConfigurationUpdatedTimestamp", NULL, NULL, 12, 0},
+    {"AlarmDescription", NULL, NULL, 35, 0},
+    {"AlarmName", NULL, NULL, 2, 0},
+    {"AlarmRule", NULL, NULL, 36, 0},
+    {"InsufficientDataActions", NULL, NULL, 32, 0},
+    {"OKActions", NULL, NULL, 32, 0},
+    {"StateReason", NULL, NULL, 37, 0},
+    {"StateReasonData", NULL, NULL, 38, 0},
+    {"StateUpdatedTimestamp", NULL, NULL, 12, 0},
+    {"StateValue", NULL, NULL, 26, 0},
+    {"StateTransitionedTimestamp", NULL, NULL, 12, 0},
+    {"ActionsSuppressedBy", NULL, NULL, 39, 0},
+    {"ActionsSuppressedReason", NULL, NULL, 40, 0},
+    {"ActionsSuppressor", NULL, NULL, 34, 0},
+    {"ActionsSuppressorWaitPeriod", NULL, NULL, 41, 0},
+    {"ActionsSuppressorExtensionPeriod", NULL, NULL, 41, 0},
 };
-static const struct model_member m_cloudwatch_m33[] = {
-    {"key", NULL, NULL, 34, 0},
-    {"value", NULL, NULL, 35, 0},
+static const struct model_member m_cloudwatch_m32[] = {
+    {"member", NULL, NULL, 33, 0},
 };
-static const struct model_member m_cloudwatch_m38[] = {
-    {"Message", NULL, NULL, 39, 0},
-};
-static const struct model_member m_cloudwatch_m40[] = {
-    {"message", NULL, NULL, 41, 0},
-    {"dashboardValidationMessages", NULL, NULL, 42, 0},
-};
+static const char *const m_cloudwatch_e39[] = {"WaitPeriod", "ExtensionPeriod", "Alarm", NULL};
 static const struct model_member m_cloudwatch_m42[] = {
     {"member", NULL, NULL, 43, 0},
 };
 static const struct model_member m_cloudwatch_m43[] = {
-    {"DataPath", NULL, NULL, 44, 0},
-    {"Message", NULL, NULL, 45, 0},
+    {"AlarmName", NULL, NULL, 2, 0},
+    {"AlarmArn", NULL, NULL, 34, 0},
+    {"AlarmDescription", NULL, NULL, 35, 0},
+    {"AlarmConfigurationUpdatedTimestamp", NULL, NULL, 12, 0},
+    {"ActionsEnabled", NULL, NULL, 31, 0},
+    {"OKActions", NULL, NULL, 32, 0},
+    {"AlarmActions", NULL, NULL, 32, 0},
+    {"InsufficientDataActions", NULL, NULL, 32, 0},
+    {"StateValue", NULL, NULL, 26, 0},
+    {"StateReason", NULL, NULL, 37, 0},
+    {"StateReasonData", NULL, NULL, 38, 0},
+    {"StateUpdatedTimestamp", NULL, NULL, 12, 0},
+    {"MetricName", NULL, NULL, 44, 0},
+    {"Namespace", NULL, NULL, 45, 0},
+    {"Statistic", NULL, NULL, 46, 0},
+    {"ExtendedStatistic", NULL, NULL, 47, 0},
+    {"Dimensions", NULL, NULL, 48, 0},
+    {"Period", NULL, NULL, 52, 0},
+    {"Unit", NULL, NULL, 53, 0},
+    {"EvaluationPeriods", NULL, NULL, 54, 0},
+    {"DatapointsToAlarm", NULL, NULL, 55, 0},
+    {"Threshold", NULL, NULL, 56, 0},
+    {"ComparisonOperator", NULL, NULL, 57, 0},
+    {"TreatMissingData", NULL, NULL, 58, 0},
+    {"EvaluateLowSampleCountPercentile", NULL, NULL, 59, 0},
+    {"Metrics", NULL, NULL, 60, 0},
+    {"ThresholdMetricId", NULL, NULL, 62, 0},
+    {"EvaluationState", NULL, NULL, 70, 0},
+    {"StateTransitionedTimestamp", NULL, NULL, 12, 0},
+    {"EvaluationCriteria", NULL, NULL, 71, 0},
+    {"EvaluationInterval", NULL, NULL, 76, 0},
 };
-static const struct model_member m_cloudwatch_m46[] = {
-    {"message", NULL, NULL, 41, 0},
-};
-static const struct model_member m_cloudwatch_m47[] = {
-    {"Message", NULL, NULL, 48, 0},
+static const char *const m_cloudwatch_e46[] = {"SampleCount", "Average", "Sum", "Minimum", "Maximum", NULL};
+static const struct model_member m_cloudwatch_m48[] = {
+    {"member", NULL, NULL, 49, 0},
 };
 static const struct model_member m_cloudwatch_m49[] = {
-    {"message", NULL, NULL, 39, 0},
+    {"Name", NULL, NULL, 50, MF_REQUIRED},
+    {"Value", NULL, NULL, 51, MF_REQUIRED},
 };
-static const struct model_member m_cloudwatch_m50[] = {
-    {"message", NULL, NULL, 39, 0},
+static const char *const m_cloudwatch_e53[] = {"Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None", NULL};
+static const char *const m_cloudwatch_e57[] = {"GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold", NULL};
+static const struct model_member m_cloudwatch_m60[] = {
+    {"member", NULL, NULL, 61, 0},
 };
-static const struct model_member m_cloudwatch_m51[] = {
-    {"message", NULL, NULL, 52, 0},
+static const struct model_member m_cloudwatch_m61[] = {
+    {"Id", NULL, NULL, 62, MF_REQUIRED},
+    {"MetricStat", NULL, NULL, 63, 0},
+    {"Expression", NULL, NULL, 66, 0},
+    {"Label", NULL, NULL, 67, 0},
+    {"ReturnData", NULL, NULL, 68, 0},
+    {"Period", NULL, NULL, 52, 0},
+    {"AccountId", NULL, NULL, 69, 0},
 };
-static const struct model_member m_cloudwatch_m53[] = {
-    {"message", NULL, NULL, 52, 0},
+static const struct model_member m_cloudwatch_m63[] = {
+    {"Metric", NULL, NULL, 64, MF_REQUIRED},
+    {"Period", NULL, NULL, 52, MF_REQUIRED},
+    {"Stat", NULL, NULL, 65, MF_REQUIRED},
+    {"Unit", NULL, NULL, 53, 0},
 };
-static const struct model_member m_cloudwatch_m55[] = {
-    {"message", NULL, NULL, 39, 0},
+static const struct model_member m_cloudwatch_m64[] = {
+    {"Namespace", NULL, NULL, 45, 0},
+    {"MetricName", NULL, NULL, 44, 0},
+    {"Dimensions", NULL, NULL, 48, 0},
 };
-static const struct model_member m_cloudwatch_m56[] = {
-    {"message", NULL, NULL, 52, 0},
+static const char *const m_cloudwatch_e70[] = {"PARTIAL_DATA", "EVALUATION_FAILURE", "EVALUATION_ERROR", NULL};
+static const struct model_member m_cloudwatch_m71[] = {
+    {"PromQLCriteria", NULL, NULL, 72, 0},
 };
-static const struct model_member m_cloudwatch_m57[] = {
-    {"message", NULL, NULL, 39, 0},
+static const struct model_member m_cloudwatch_m72[] = {
+    {"Query", NULL, NULL, 73, MF_REQUIRED},
+    {"PendingPeriod", NULL, NULL, 74, 0},
+    {"RecoveryPeriod", NULL, NULL, 75, 0},
 };
-static const struct model_member m_cloudwatch_m58[] = {
-    {"ResourceType", NULL, NULL, 59, 0},
-    {"ResourceId", NULL, NULL, 60, 0},
+static const struct model_member m_cloudwatch_m77[] = {
+    {"MetricName", NULL, NULL, 44, MF_REQUIRED},
+    {"Namespace", NULL, NULL, 45, MF_REQUIRED},
+    {"Statistic", NULL, NULL, 46, 0},
+    {"ExtendedStatistic", NULL, NULL, 47, 0},
+    {"Dimensions", NULL, NULL, 48, 0},
+    {"Period", NULL, NULL, 52, 0},
+    {"Unit", NULL, NULL, 53, 0},
+};
+static const struct model_member m_cloudwatch_m78[] = {
+    {"MetricAlarms", NULL, NULL, 42, 0},
+};
+static const struct model_member m_cloudwatch_m79[] = {
+    {"AlarmNames", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m80[] = {
+    {"AlarmNames", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m81[] = {
+    {"DashboardName", NULL, NULL, 5, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m82[] = {
+    {"DashboardArn", NULL, NULL, 83, 0},
+    {"DashboardBody", NULL, NULL, 84, 0},
+    {"DashboardName", NULL, NULL, 5, 0},
+};
+static const struct model_member m_cloudwatch_m85[] = {
+    {"MetricDataQueries", NULL, NULL, 60, MF_REQUIRED},
+    {"StartTime", NULL, NULL, 12, MF_REQUIRED},
+    {"EndTime", NULL, NULL, 12, MF_REQUIRED},
+    {"NextToken", NULL, NULL, 14, 0},
+    {"ScanBy", NULL, NULL, 15, 0},
+    {"MaxDatapoints", NULL, NULL, 86, 0},
+    {"LabelOptions", NULL, NULL, 87, 0},
+};
+static const struct model_member m_cloudwatch_m87[] = {
+    {"Timezone", NULL, NULL, 88, 0},
+};
+static const struct model_member m_cloudwatch_m89[] = {
+    {"MetricDataResults", NULL, NULL, 90, 0},
+    {"NextToken", NULL, NULL, 14, 0},
+    {"Messages", NULL, NULL, 96, 0},
+};
+static const struct model_member m_cloudwatch_m90[] = {
+    {"member", NULL, NULL, 91, 0},
+};
+static const struct model_member m_cloudwatch_m91[] = {
+    {"Id", NULL, NULL, 62, 0},
+    {"Label", NULL, NULL, 67, 0},
+    {"Timestamps", NULL, NULL, 92, 0},
+    {"Values", NULL, NULL, 93, 0},
+    {"StatusCode", NULL, NULL, 95, 0},
+    {"Messages", NULL, NULL, 96, 0},
+};
+static const struct model_member m_cloudwatch_m92[] = {
+    {"member", NULL, NULL, 12, 0},
+};
+static const struct model_member m_cloudwatch_m93[] = {
+    {"member", NULL, NULL, 94, 0},
+};
+static const char *const m_cloudwatch_e95[] = {"Complete", "InternalError", "PartialData", "Forbidden", NULL};
+static const struct model_member m_cloudwatch_m96[] = {
+    {"member", NULL, NULL, 97, 0},
+};
+static const struct model_member m_cloudwatch_m97[] = {
+    {"Code", NULL, NULL, 98, 0},
+    {"Value", NULL, NULL, 99, 0},
+};
+static const struct model_member m_cloudwatch_m100[] = {
+    {"Namespace", NULL, NULL, 45, MF_REQUIRED},
+    {"MetricName", NULL, NULL, 44, MF_REQUIRED},
+    {"Dimensions", NULL, NULL, 48, 0},
+    {"StartTime", NULL, NULL, 12, MF_REQUIRED},
+    {"EndTime", NULL, NULL, 12, MF_REQUIRED},
+    {"Period", NULL, NULL, 52, MF_REQUIRED},
+    {"Statistics", NULL, NULL, 101, 0},
+    {"ExtendedStatistics", NULL, NULL, 102, 0},
+    {"Unit", NULL, NULL, 53, 0},
+};
+static const struct model_member m_cloudwatch_m101[] = {
+    {"member", NULL, NULL, 46, 0},
+};
+static const struct model_member m_cloudwatch_m102[] = {
+    {"member", NULL, NULL, 47, 0},
+};
+static const struct model_member m_cloudwatch_m103[] = {
+    {"Label", NULL, NULL, 67, 0},
+    {"Datapoints", NULL, NULL, 104, 0},
+};
+static const struct model_member m_cloudwatch_m104[] = {
+    {"member", NULL, NULL, 105, 0},
+};
+static const struct model_member m_cloudwatch_m105[] = {
+    {"Timestamp", NULL, NULL, 12, 0},
+    {"SampleCount", NULL, NULL, 94, 0},
+    {"Average", NULL, NULL, 94, 0},
+    {"Sum", NULL, NULL, 94, 0},
+    {"Minimum", NULL, NULL, 94, 0},
+    {"Maximum", NULL, NULL, 94, 0},
+    {"Unit", NULL, NULL, 53, 0},
+    {"ExtendedStatistics", NULL, NULL, 106, 0},
+};
+static const struct model_member m_cloudwatch_m106[] = {
+    {"key", NULL, NULL, 47, 0},
+    {"value", NULL, NULL, 94, 0},
+};
+static const struct model_member m_cloudwatch_m107[] = {
+    {"DashboardNamePrefix", NULL, NULL, 108, 0},
+    {"NextToken", NULL, NULL, 14, 0},
+};
+static const struct model_member m_cloudwatch_m109[] = {
+    {"DashboardEntries", NULL, NULL, 110, 0},
+    {"NextToken", NULL, NULL, 14, 0},
+};
+static const struct model_member m_cloudwatch_m110[] = {
+    {"member", NULL, NULL, 111, 0},
+};
+static const struct model_member m_cloudwatch_m111[] = {
+    {"DashboardName", NULL, NULL, 5, 0},
+    {"DashboardArn", NULL, NULL, 83, 0},
+    {"LastModified", NULL, NULL, 112, 0},
+    {"Size", NULL, NULL, 113, 0},
+};
+static const struct model_member m_cloudwatch_m114[] = {
+    {"Namespace", NULL, NULL, 45, 0},
+    {"MetricName", NULL, NULL, 44, 0},
+    {"Dimensions", NULL, NULL, 115, 0},
+    {"NextToken", NULL, NULL, 14, 0},
+    {"RecentlyActive", NULL, NULL, 117, 0},
+    {"IncludeLinkedAccounts", NULL, NULL, 118, 0},
+    {"OwningAccount", NULL, NULL, 69, 0},
+};
+static const struct model_member m_cloudwatch_m115[] = {
+    {"member", NULL, NULL, 116, 0},
+};
+static const struct model_member m_cloudwatch_m116[] = {
+    {"Name", NULL, NULL, 50, MF_REQUIRED},
+    {"Value", NULL, NULL, 51, 0},
+};
+static const char *const m_cloudwatch_e117[] = {"PT3H", NULL};
+static const struct model_member m_cloudwatch_m119[] = {
+    {"Metrics", NULL, NULL, 120, 0},
+    {"NextToken", NULL, NULL, 14, 0},
+    {"OwningAccounts", NULL, NULL, 121, 0},
+};
+static const struct model_member m_cloudwatch_m120[] = {
+    {"member", NULL, NULL, 64, 0},
+};
+static const struct model_member m_cloudwatch_m121[] = {
+    {"member", NULL, NULL, 69, 0},
+};
+static const struct model_member m_cloudwatch_m122[] = {
+    {"ResourceARN", NULL, NULL, 123, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m124[] = {
+    {"Tags", NULL, NULL, 125, 0},
+};
+static const struct model_member m_cloudwatch_m125[] = {
+    {"member", NULL, NULL, 126, 0},
+};
+static const struct model_member m_cloudwatch_m126[] = {
+    {"Key", NULL, NULL, 127, MF_REQUIRED},
+    {"Value", NULL, NULL, 128, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m129[] = {
+    {"ActionsEnabled", NULL, NULL, 31, 0},
+    {"AlarmActions", NULL, NULL, 32, 0},
+    {"AlarmDescription", NULL, NULL, 35, 0},
+    {"AlarmName", NULL, NULL, 2, MF_REQUIRED},
+    {"AlarmRule", NULL, NULL, 36, MF_REQUIRED},
+    {"InsufficientDataActions", NULL, NULL, 32, 0},
+    {"OKActions", NULL, NULL, 32, 0},
+    {"Tags", NULL, NULL, 125, 0},
+    {"ActionsSuppressor", NULL, NULL, 34, 0},
+    {"ActionsSuppressorWaitPeriod", NULL, NULL, 41, 0},
+    {"ActionsSuppressorExtensionPeriod", NULL, NULL, 41, 0},
+};
+static const struct model_member m_cloudwatch_m130[] = {
+    {"DashboardName", NULL, NULL, 5, MF_REQUIRED},
+    {"DashboardBody", NULL, NULL, 84, MF_REQUIRED},
+    {"Tags", NULL, NULL, 125, 0},
+};
+static const struct model_member m_cloudwatch_m131[] = {
+    {"DashboardValidationMessages", NULL, NULL, 132, 0},
+};
+static const struct model_member m_cloudwatch_m132[] = {
+    {"member", NULL, NULL, 133, 0},
+};
+static const struct model_member m_cloudwatch_m133[] = {
+    {"DataPath", NULL, NULL, 134, 0},
+    {"Message", NULL, NULL, 135, 0},
+};
+static const struct model_member m_cloudwatch_m136[] = {
+    {"AlarmName", NULL, NULL, 2, MF_REQUIRED},
+    {"AlarmDescription", NULL, NULL, 35, 0},
+    {"ActionsEnabled", NULL, NULL, 31, 0},
+    {"OKActions", NULL, NULL, 32, 0},
+    {"AlarmActions", NULL, NULL, 32, 0},
+    {"InsufficientDataActions", NULL, NULL, 32, 0},
+    {"MetricName", NULL, NULL, 44, 0},
+    {"Namespace", NULL, NULL, 45, 0},
+    {"Statistic", NULL, NULL, 46, 0},
+    {"ExtendedStatistic", NULL, NULL, 47, 0},
+    {"Dimensions", NULL, NULL, 48, 0},
+    {"Period", NULL, NULL, 52, 0},
+    {"Unit", NULL, NULL, 53, 0},
+    {"EvaluationPeriods", NULL, NULL, 54, 0},
+    {"DatapointsToAlarm", NULL, NULL, 55, 0},
+    {"Threshold", NULL, NULL, 56, 0},
+    {"ComparisonOperator", NULL, NULL, 57, 0},
+    {"TreatMissingData", NULL, NULL, 58, 0},
+    {"EvaluateLowSampleCountPercentile", NULL, NULL, 59, 0},
+    {"Metrics", NULL, NULL, 60, 0},
+    {"Tags", NULL, NULL, 125, 0},
+    {"ThresholdMetricId", NULL, NULL, 62, 0},
+    {"EvaluationCriteria", NULL, NULL, 71, 0},
+    {"EvaluationInterval", NULL, NULL, 76, 0},
+};
+static const struct model_member m_cloudwatch_m137[] = {
+    {"Namespace", NULL, NULL, 45, MF_REQUIRED},
+    {"MetricData", NULL, NULL, 138, 0},
+    {"EntityMetricData", NULL, NULL, 144, 0},
+    {"StrictEntityValidation", NULL, NULL, 153, 0},
+};
+static const struct model_member m_cloudwatch_m138[] = {
+    {"member", NULL, NULL, 139, 0},
+};
+static const struct model_member m_cloudwatch_m139[] = {
+    {"MetricName", NULL, NULL, 44, MF_REQUIRED},
+    {"Dimensions", NULL, NULL, 48, 0},
+    {"Timestamp", NULL, NULL, 12, 0},
+    {"Value", NULL, NULL, 94, 0},
+    {"StatisticValues", NULL, NULL, 140, 0},
+    {"Values", NULL, NULL, 141, 0},
+    {"Counts", NULL, NULL, 142, 0},
+    {"Unit", NULL, NULL, 53, 0},
+    {"StorageResolution", NULL, NULL, 143, 0},
+};
+static const struct model_member m_cloudwatch_m140[] = {
+    {"SampleCount", NULL, NULL, 94, MF_REQUIRED},
+    {"Sum", NULL, NULL, 94, MF_REQUIRED},
+    {"Minimum", NULL, NULL, 94, MF_REQUIRED},
+    {"Maximum", NULL, NULL, 94, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m141[] = {
+    {"member", NULL, NULL, 94, 0},
+};
+static const struct model_member m_cloudwatch_m142[] = {
+    {"member", NULL, NULL, 94, 0},
+};
+static const struct model_member m_cloudwatch_m144[] = {
+    {"member", NULL, NULL, 145, 0},
+};
+static const struct model_member m_cloudwatch_m145[] = {
+    {"Entity", NULL, NULL, 146, 0},
+    {"MetricData", NULL, NULL, 138, 0},
+};
+static const struct model_member m_cloudwatch_m146[] = {
+    {"KeyAttributes", NULL, NULL, 147, 0},
+    {"Attributes", NULL, NULL, 150, 0},
+};
+static const struct model_member m_cloudwatch_m147[] = {
+    {"key", NULL, NULL, 148, 0},
+    {"value", NULL, NULL, 149, 0},
+};
+static const struct model_member m_cloudwatch_m150[] = {
+    {"key", NULL, NULL, 151, 0},
+    {"value", NULL, NULL, 152, 0},
+};
+static const struct model_member m_cloudwatch_m154[] = {
+    {"AlarmName", NULL, NULL, 2, MF_REQUIRED},
+    {"StateValue", NULL, NULL, 26, MF_REQUIRED},
+    {"StateReason", NULL, NULL, 37, MF_REQUIRED},
+    {"StateReasonData", NULL, NULL, 38, 0},
+};
+static const struct model_member m_cloudwatch_m155[] = {
+    {"ResourceARN", NULL, NULL, 123, MF_REQUIRED},
+    {"Tags", NULL, NULL, 125, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m157[] = {
+    {"ResourceARN", NULL, NULL, 123, MF_REQUIRED},
+    {"TagKeys", NULL, NULL, 158, MF_REQUIRED},
+};
+static const struct model_member m_cloudwatch_m158[] = {
+    {"member", NULL, NULL, 127, 0},
+};
+static const struct model_member m_cloudwatch_m161[] = {
+    {"Message", NULL, NULL, 162, 0},
+};
+static const struct model_member m_cloudwatch_m163[] = {
+    {"message", NULL, NULL, 164, 0},
+    {"dashboardValidationMessages", NULL, NULL, 132, 0},
+};
+static const struct model_member m_cloudwatch_m165[] = {
+    {"message", NULL, NULL, 164, 0},
+};
+static const struct model_member m_cloudwatch_m166[] = {
+    {"Message", NULL, NULL, 167, 0},
+};
+static const struct model_member m_cloudwatch_m168[] = {
+    {"message", NULL, NULL, 162, 0},
+};
+static const struct model_member m_cloudwatch_m169[] = {
+    {"message", NULL, NULL, 162, 0},
+};
+static const struct model_member m_cloudwatch_m170[] = {
+    {"message", NULL, NULL, 171, 0},
+};
+static const struct model_member m_cloudwatch_m172[] = {
+    {"message", NULL, NULL, 171, 0},
+};
+static const struct model_member m_cloudwatch_m174[] = {
+    {"message", NULL, NULL, 162, 0},
+};
+static const struct model_member m_cloudwatch_m175[] = {
+    {"message", NULL, NULL, 171, 0},
+};
+static const struct model_member m_cloudwatch_m176[] = {
+    {"message", NULL, NULL, 162, 0},
+};
+static const struct model_member m_cloudwatch_m177[] = {
+    {"ResourceType", NULL, NULL, 178, 0},
+    {"ResourceId", NULL, NULL, 179, 0},
 };
 static const struct model_shape m_cloudwatch_shapes[] = {
-    {"ListMetricsInput", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_cloudwatch_m0, NULL, 0},
-    {"Namespace", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[^:].*", NULL, NULL, NULL, 0},
+    {"DeleteAlarmsInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m0, NULL, 0},
+    {"AlarmNames", MK_LIST, SF_HAS_MAX, 1, 0, 100.0, NULL, NULL, m_cloudwatch_m1, NULL, 0},
+    {"AlarmName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
+    {"DeleteDashboardsInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m3, NULL, 0},
+    {"DashboardNames", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m4, NULL, 0},
+    {"DashboardName", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeleteDashboardsOutput", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeAlarmHistoryInput", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_cloudwatch_m7, NULL, 0},
+    {"ContributorId", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 16.0, NULL, NULL, NULL, NULL, 0},
+    {"AlarmTypes", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m9, NULL, 0},
+    {"AlarmType", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e10, NULL, NULL, 0},
+    {"HistoryItemType", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e11, NULL, NULL, 0},
+    {"Timestamp", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MaxRecords", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 100.0, NULL, NULL, NULL, NULL, 0},
+    {"NextToken", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ScanBy", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e15, NULL, NULL, 0},
+    {"DescribeAlarmHistoryOutput", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m16, NULL, 0},
+    {"AlarmHistoryItems", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m17, NULL, 0},
+    {"AlarmHistoryItem", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_cloudwatch_m18, NULL, 0},
+    {"HistorySummary", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
+    {"HistoryData", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 4095.0, NULL, NULL, NULL, NULL, 0},
+    {"ContributorAttributes", MK_MAP, SF_HAS_MIN|SF_HAS_MAX, 2, 0.0, 150.0, NULL, NULL, m_cloudwatch_m21, NULL, 0},
+    {"AttributeName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
+    {"AttributeValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1024.0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeAlarmsInput", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_cloudwatch_m24, NULL, 0},
+    {"AlarmNamePrefix", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
+    {"StateValue", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e26, NULL, NULL, 0},
+    {"ActionPrefix", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1024.0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeAlarmsOutput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m28, NULL, 0},
+    {"CompositeAlarms", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m29, NULL, 0},
+    {"CompositeAlarm", MK_STRUCT, 0, 19, 0, 0, NULL, NULL, m_cloudwatch_m30, NULL, 0},
+    {"ActionsEnabled", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ResourceList", MK_LIST, SF_HAS_MAX, 1, 0, 5.0, NULL, NULL, m_cloudwatch_m32, NULL, 0},
+    {"ResourceName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1024.0, NULL, NULL, NULL, NULL, 0},
+    {"AlarmArn", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1600.0, NULL, NULL, NULL, NULL, 0},
+    {"AlarmDescription", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 1024.0, NULL, NULL, NULL, NULL, 0},
+    {"AlarmRule", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 10240.0, NULL, NULL, NULL, NULL, 0},
+    {"StateReason", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 1023.0, NULL, NULL, NULL, NULL, 0},
+    {"StateReasonData", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 4000.0, NULL, NULL, NULL, NULL, 0},
+    {"ActionsSuppressedBy", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e39, NULL, NULL, 0},
+    {"ActionsSuppressedReason", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 1024.0, NULL, NULL, NULL, NULL, 0},
+    {"SuppressorPeriod", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MetricAlarms", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m42, NULL, 0},
+    {"MetricAlarm", MK_STRUCT, 0, 31, 0, 0, NULL, NULL, m_cloudwatch_m43, NULL, 0},
     {"MetricName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
-    {"DimensionFilters", MK_LIST, SF_HAS_MAX, 1, 0, 10.0, NULL, NULL, m_cloudwatch_m3, NULL, 0},
-    {"DimensionFilter", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m4, NULL, 0},
+    {"Namespace", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[^:].*", NULL, NULL, NULL, 0},
+    {"Statistic", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e46, NULL, NULL, 0},
+    {"ExtendedStatistic", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Dimensions", MK_LIST, SF_HAS_MAX, 1, 0, 30.0, NULL, NULL, m_cloudwatch_m48, NULL, 0},
+    {"Dimension", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m49, NULL, 0},
     {"DimensionName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
     {"DimensionValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1024.0, NULL, NULL, NULL, NULL, 0},
-    {"NextToken", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    {"RecentlyActive", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e8, NULL, NULL, 0},
-    {"IncludeLinkedAccounts", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Period", MK_INTEGER, SF_HAS_MIN, 0, 1.0, 0, NULL, NULL, NULL, NULL, 0},
+    {"StandardUnit", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e53, NULL, NULL, 0},
+    {"EvaluationPeriods", MK_INTEGER, SF_HAS_MIN, 0, 1.0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DatapointsToAlarm", MK_INTEGER, SF_HAS_MIN, 0, 1.0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Threshold", MK_DOUBLE, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ComparisonOperator", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e57, NULL, NULL, 0},
+    {"TreatMissingData", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
+    {"EvaluateLowSampleCountPercentile", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
+    {"MetricDataQueries", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m60, NULL, 0},
+    {"MetricDataQuery", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_cloudwatch_m61, NULL, 0},
+    {"MetricId", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
+    {"MetricStat", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_cloudwatch_m63, NULL, 0},
+    {"Metric", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m64, NULL, 0},
+    {"Stat", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MetricExpression", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"MetricLabel", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ReturnData", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
     {"AccountId", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
-    {"ListMetricsOutput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m11, NULL, 0},
-    {"Metrics", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m12, NULL, 0},
-    {"Metric", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m13, NULL, 0},
-    {"Dimensions", MK_LIST, SF_HAS_MAX, 1, 0, 30.0, NULL, NULL, m_cloudwatch_m14, NULL, 0},
-    {"Dimension", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m15, NULL, 0},
-    {"OwningAccounts", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m16, NULL, 0},
-    {"PutMetricDataInput", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_cloudwatch_m17, NULL, 0},
-    {"MetricData", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m18, NULL, 0},
-    {"MetricDatum", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_cloudwatch_m19, NULL, 0},
-    {"Timestamp", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EvaluationState", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e70, NULL, NULL, 0},
+    {"EvaluationCriteria", MK_STRUCT, SF_UNION, 1, 0, 0, NULL, NULL, m_cloudwatch_m71, NULL, 0},
+    {"AlarmPromQLCriteria", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m72, NULL, 0},
+    {"Query", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 10000.0, NULL, NULL, NULL, NULL, 0},
+    {"PendingPeriod", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 86400.0, NULL, NULL, NULL, NULL, 0},
+    {"RecoveryPeriod", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 86400.0, NULL, NULL, NULL, NULL, 0},
+    {"EvaluationInterval", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 10.0, 3600.0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeAlarmsForMetricInput", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_cloudwatch_m77, NULL, 0},
+    {"DescribeAlarmsForMetricOutput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m78, NULL, 0},
+    {"DisableAlarmActionsInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m79, NULL, 0},
+    {"EnableAlarmActionsInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m80, NULL, 0},
+    {"GetDashboardInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m81, NULL, 0},
+    {"GetDashboardOutput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m82, NULL, 0},
+    {"DashboardArn", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DashboardBody", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GetMetricDataInput", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_cloudwatch_m85, NULL, 0},
+    {"GetMetricDataMaxDatapoints", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"LabelOptions", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m87, NULL, 0},
+    {"GetMetricDataLabelTimezone", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GetMetricDataOutput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m89, NULL, 0},
+    {"MetricDataResults", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m90, NULL, 0},
+    {"MetricDataResult", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_cloudwatch_m91, NULL, 0},
+    {"Timestamps", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m92, NULL, 0},
+    {"DatapointValues", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m93, NULL, 0},
     {"DatapointValue", MK_DOUBLE, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    {"StatisticSet", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_cloudwatch_m22, NULL, 0},
-    {"Values", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m23, NULL, 0},
-    {"Counts", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m24, NULL, 0},
-    {"StandardUnit", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e25, NULL, NULL, 0},
+    {"StatusCode", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e95, NULL, NULL, 0},
+    {"MetricDataResultMessages", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m96, NULL, 0},
+    {"MessageData", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m97, NULL, 0},
+    {"MessageDataCode", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MessageDataValue", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GetMetricStatisticsInput", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_cloudwatch_m100, NULL, 0},
+    {"Statistics", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 1.0, 5.0, NULL, NULL, m_cloudwatch_m101, NULL, 0},
+    {"ExtendedStatistics", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 1.0, 10.0, NULL, NULL, m_cloudwatch_m102, NULL, 0},
+    {"GetMetricStatisticsOutput", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m103, NULL, 0},
+    {"Datapoints", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m104, NULL, 0},
+    {"Datapoint", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_cloudwatch_m105, NULL, 0},
+    {"DatapointValueMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m106, NULL, 0},
+    {"ListDashboardsInput", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m107, NULL, 0},
+    {"DashboardNamePrefix", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ListDashboardsOutput", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m109, NULL, 0},
+    {"DashboardEntries", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m110, NULL, 0},
+    {"DashboardEntry", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_cloudwatch_m111, NULL, 0},
+    {"LastModified", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Size", MK_LONG, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ListMetricsInput", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_cloudwatch_m114, NULL, 0},
+    {"DimensionFilters", MK_LIST, SF_HAS_MAX, 1, 0, 10.0, NULL, NULL, m_cloudwatch_m115, NULL, 0},
+    {"DimensionFilter", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m116, NULL, 0},
+    {"RecentlyActive", MK_STRING, 0, 0, 0, 0, NULL, m_cloudwatch_e117, NULL, NULL, 0},
+    {"IncludeLinkedAccounts", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ListMetricsOutput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m119, NULL, 0},
+    {"Metrics", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m120, NULL, 0},
+    {"OwningAccounts", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m121, NULL, 0},
+    {"ListTagsForResourceInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m122, NULL, 0},
+    {"AmazonResourceName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1024.0, NULL, NULL, NULL, NULL, 0},
+    {"ListTagsForResourceOutput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m124, NULL, 0},
+    {"TagList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m125, NULL, 0},
+    {"Tag", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m126, NULL, 0},
+    {"TagKey", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, NULL, NULL, NULL, NULL, 0},
+    {"TagValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"PutCompositeAlarmInput", MK_STRUCT, 0, 11, 0, 0, NULL, NULL, m_cloudwatch_m129, NULL, 0},
+    {"PutDashboardInput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_cloudwatch_m130, NULL, 0},
+    {"PutDashboardOutput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m131, NULL, 0},
+    {"DashboardValidationMessages", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m132, NULL, 0},
+    {"DashboardValidationMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m133, NULL, 0},
+    {"DataPath", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Message", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"PutMetricAlarmInput", MK_STRUCT, 0, 24, 0, 0, NULL, NULL, m_cloudwatch_m136, NULL, 0},
+    {"PutMetricDataInput", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_cloudwatch_m137, NULL, 0},
+    {"MetricData", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m138, NULL, 0},
+    {"MetricDatum", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_cloudwatch_m139, NULL, 0},
+    {"StatisticSet", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_cloudwatch_m140, NULL, 0},
+    {"Values", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m141, NULL, 0},
+    {"Counts", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m142, NULL, 0},
     {"StorageResolution", MK_INTEGER, SF_HAS_MIN, 0, 1.0, 0, NULL, NULL, NULL, NULL, 0},
-    {"EntityMetricDataList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m27, NULL, 0},
-    {"EntityMetricData", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m28, NULL, 0},
-    {"Entity", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m29, NULL, 0},
-    {"EntityKeyAttributesMap", MK_MAP, SF_HAS_MIN|SF_HAS_MAX, 2, 2.0, 4.0, NULL, NULL, m_cloudwatch_m30, NULL, 0},
+    {"EntityMetricDataList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m144, NULL, 0},
+    {"EntityMetricData", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m145, NULL, 0},
+    {"Entity", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m146, NULL, 0},
+    {"EntityKeyAttributesMap", MK_MAP, SF_HAS_MIN|SF_HAS_MAX, 2, 2.0, 4.0, NULL, NULL, m_cloudwatch_m147, NULL, 0},
     {"EntityKeyAttributesMapKeyString", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 32.0, NULL, NULL, NULL, NULL, 0},
     {"EntityKeyAttributesMapValueString", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 2048.0, NULL, NULL, NULL, NULL, 0},
-    {"EntityAttributesMap", MK_MAP, SF_HAS_MIN|SF_HAS_MAX, 2, 0.0, 10.0, NULL, NULL, m_cloudwatch_m33, NULL, 0},
+    {"EntityAttributesMap", MK_MAP, SF_HAS_MIN|SF_HAS_MAX, 2, 0.0, 10.0, NULL, NULL, m_cloudwatch_m150, NULL, 0},
     {"EntityAttributesMapKeyString", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, NULL, NULL, NULL, NULL, 0},
     {"EntityAttributesMapValueString", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 2048.0, NULL, NULL, NULL, NULL, 0},
     {"StrictEntityValidation", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SetAlarmStateInput", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_cloudwatch_m154, NULL, 0},
+    {"TagResourceInput", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m155, NULL, 0},
+    {"TagResourceOutput", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UntagResourceInput", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m157, NULL, 0},
+    {"TagKeyList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m158, NULL, 0},
+    {"UntagResourceOutput", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
     {"ConcurrentModificationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ConcurrentModificationException", 429},
-    {"ConflictException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m38, NULL, 409},
+    {"ConflictException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m161, NULL, 409},
     {"ErrorMessage", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, NULL, NULL, NULL, NULL, 0},
-    {"DashboardInvalidInputError", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_cloudwatch_m40, "InvalidParameterInput", 400},
+    {"DashboardInvalidInputError", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_cloudwatch_m163, "InvalidParameterInput", 400},
     {"DashboardErrorMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    {"DashboardValidationMessages", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_cloudwatch_m42, NULL, 0},
-    {"DashboardValidationMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_cloudwatch_m43, NULL, 0},
-    {"DataPath", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    {"Message", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    {"DashboardNotFoundError", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m46, "ResourceNotFound", 404},
-    {"InternalServiceFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m47, "InternalServiceError", 500},
+    {"DashboardNotFoundError", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m165, "ResourceNotFound", 404},
+    {"InternalServiceFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m166, "InternalServiceError", 500},
     {"FaultDescription", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    {"InvalidFormatFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m49, "InvalidFormat", 400},
-    {"InvalidNextToken", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m50, "InvalidNextToken", 400},
-    {"InvalidParameterCombinationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m51, "InvalidParameterCombination", 400},
+    {"InvalidFormatFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m168, "InvalidFormat", 400},
+    {"InvalidNextToken", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m169, "InvalidNextToken", 400},
+    {"InvalidParameterCombinationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m170, "InvalidParameterCombination", 400},
     {"AwsQueryErrorMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
-    {"InvalidParameterValueException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m53, "InvalidParameterValue", 400},
+    {"InvalidParameterValueException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m172, "InvalidParameterValue", 400},
     {"LimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "LimitExceededException", 400},
-    {"LimitExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m55, "LimitExceeded", 400},
-    {"MissingRequiredParameterException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m56, "MissingParameter", 400},
-    {"ResourceNotFound", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m57, "ResourceNotFound", 404},
-    {"ResourceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_cloudwatch_m58, "ResourceNotFoundException", 404},
+    {"LimitExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m174, "LimitExceeded", 400},
+    {"MissingRequiredParameterException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m175, "MissingParameter", 400},
+    {"ResourceNotFound", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_cloudwatch_m176, "ResourceNotFound", 404},
+    {"ResourceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_cloudwatch_m177, "ResourceNotFoundException", 404},
     {"ResourceType", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
     {"ResourceId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
 };
 static const struct model_op m_cloudwatch_ops[] = {
-    {"ListMetrics", 0, 11, "ListMetricsResult"},
-    {"PutMetricData", 17, -1, NULL},
+    {"DeleteAlarms", 0, -1, NULL},
+    {"DeleteDashboards", 3, 6, "DeleteDashboardsResult"},
+    {"DescribeAlarmHistory", 7, 16, "DescribeAlarmHistoryResult"},
+    {"DescribeAlarms", 24, 28, "DescribeAlarmsResult"},
+    {"DescribeAlarmsForMetric", 77, 78, "DescribeAlarmsForMetricResult"},
+    {"DisableAlarmActions", 79, -1, NULL},
+    {"EnableAlarmActions", 80, -1, NULL},
+    {"GetDashboard", 81, 82, "GetDashboardResult"},
+    {"GetMetricData", 85, 89, "GetMetricDataResult"},
+    {"GetMetricStatistics", 100, 103, "GetMetricStatisticsResult"},
+    {"ListDashboards", 107, 109, "ListDashboardsResult"},
+    {"ListMetrics", 114, 119, "ListMetricsResult"},
+    {"ListTagsForResource", 122, 124, "ListTagsForResourceResult"},
+    {"PutCompositeAlarm", 129, -1, NULL},
+    {"PutDashboard", 130, 131, "PutDashboardResult"},
+    {"PutMetricAlarm", 136, -1, NULL},
+    {"PutMetricData", 137, -1, NULL},
+    {"SetAlarmState", 154, -1, NULL},
+    {"TagResource", 155, 156, "TagResourceResult"},
+    {"UntagResource", 157, 159, "UntagResourceResult"},
 };
 static const struct model_service m_cloudwatch = {
     .name = "cloudwatch",
@@ -767,9 +1264,9 @@ static const struct model_service m_cloudwatch = {
     .query_compatible = 1,
     .global = 0,
     .ops = m_cloudwatch_ops,
-    .nops = 2,
+    .nops = 20,
     .shapes = m_cloudwatch_shapes,
-    .nshapes = 61,
+    .nshapes = 180,
 };
 
 static const struct model_member m_ec2_m0[] = {
@@ -2839,6 +3336,391 @@ static const struct model_service m_ecs = {
     .nshapes = 314,
 };
 
+static const struct model_member m_sns_m0[] = {
+    {"TopicArn", NULL, NULL, 1, MF_REQUIRED},
+    {"Token", NULL, NULL, 2, MF_REQUIRED},
+    {"AuthenticateOnUnsubscribe", NULL, NULL, 3, 0},
+};
+static const struct model_member m_sns_m4[] = {
+    {"SubscriptionArn", NULL, NULL, 5, 0},
+};
+static const struct model_member m_sns_m6[] = {
+    {"Name", NULL, NULL, 7, MF_REQUIRED},
+    {"Attributes", NULL, NULL, 8, 0},
+    {"Tags", NULL, NULL, 11, 0},
+    {"DataProtectionPolicy", NULL, NULL, 10, 0},
+};
+static const struct model_member m_sns_m8[] = {
+    {"key", NULL, NULL, 9, 0},
+    {"value", NULL, NULL, 10, 0},
+};
+static const struct model_member m_sns_m11[] = {
+    {"member", NULL, NULL, 12, 0},
+};
+static const struct model_member m_sns_m12[] = {
+    {"Key", NULL, NULL, 13, MF_REQUIRED},
+    {"Value", NULL, NULL, 14, MF_REQUIRED},
+};
+static const struct model_member m_sns_m15[] = {
+    {"TopicArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_sns_m16[] = {
+    {"TopicArn", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_sns_m17[] = {
+    {"SubscriptionArn", NULL, NULL, 5, MF_REQUIRED},
+};
+static const struct model_member m_sns_m18[] = {
+    {"Attributes", NULL, NULL, 19, 0},
+};
+static const struct model_member m_sns_m19[] = {
+    {"key", NULL, NULL, 9, 0},
+    {"value", NULL, NULL, 10, 0},
+};
+static const struct model_member m_sns_m20[] = {
+    {"TopicArn", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_sns_m21[] = {
+    {"Attributes", NULL, NULL, 8, 0},
+};
+static const struct model_member m_sns_m22[] = {
+    {"NextToken", NULL, NULL, 23, 0},
+};
+static const struct model_member m_sns_m24[] = {
+    {"Subscriptions", NULL, NULL, 25, 0},
+    {"NextToken", NULL, NULL, 23, 0},
+};
+static const struct model_member m_sns_m25[] = {
+    {"member", NULL, NULL, 26, 0},
+};
+static const struct model_member m_sns_m26[] = {
+    {"SubscriptionArn", NULL, NULL, 5, 0},
+    {"Owner", NULL, NULL, 27, 0},
+    {"Protocol", NULL, NULL, 28, 0},
+    {"Endpoint", NULL, NULL, 29, 0},
+    {"TopicArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_sns_m30[] = {
+    {"TopicArn", NULL, NULL, 1, MF_REQUIRED},
+    {"NextToken", NULL, NULL, 23, 0},
+};
+static const struct model_member m_sns_m31[] = {
+    {"Subscriptions", NULL, NULL, 25, 0},
+    {"NextToken", NULL, NULL, 23, 0},
+};
+static const struct model_member m_sns_m32[] = {
+    {"ResourceArn", NULL, NULL, 33, MF_REQUIRED},
+};
+static const struct model_member m_sns_m34[] = {
+    {"Tags", NULL, NULL, 11, 0},
+};
+static const struct model_member m_sns_m35[] = {
+    {"NextToken", NULL, NULL, 23, 0},
+};
+static const struct model_member m_sns_m36[] = {
+    {"Topics", NULL, NULL, 37, 0},
+    {"NextToken", NULL, NULL, 23, 0},
+};
+static const struct model_member m_sns_m37[] = {
+    {"member", NULL, NULL, 38, 0},
+};
+static const struct model_member m_sns_m38[] = {
+    {"TopicArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_sns_m39[] = {
+    {"TopicArn", NULL, NULL, 1, 0},
+    {"TargetArn", NULL, NULL, 40, 0},
+    {"PhoneNumber", NULL, NULL, 41, 0},
+    {"Message", NULL, NULL, 42, MF_REQUIRED},
+    {"Subject", NULL, NULL, 43, 0},
+    {"MessageStructure", NULL, NULL, 44, 0},
+    {"MessageAttributes", NULL, NULL, 45, 0},
+    {"MessageDeduplicationId", NULL, NULL, 40, 0},
+    {"MessageGroupId", NULL, NULL, 40, 0},
+};
+static const struct model_member m_sns_m45[] = {
+    {"key", "Name", NULL, 40, 0},
+    {"value", "Value", NULL, 46, 0},
+};
+static const struct model_member m_sns_m46[] = {
+    {"DataType", NULL, NULL, 40, MF_REQUIRED},
+    {"StringValue", NULL, NULL, 40, 0},
+    {"BinaryValue", NULL, NULL, 47, 0},
+};
+static const struct model_member m_sns_m48[] = {
+    {"MessageId", NULL, NULL, 49, 0},
+    {"SequenceNumber", NULL, NULL, 40, 0},
+};
+static const struct model_member m_sns_m50[] = {
+    {"SubscriptionArn", NULL, NULL, 5, MF_REQUIRED},
+    {"AttributeName", NULL, NULL, 9, MF_REQUIRED},
+    {"AttributeValue", NULL, NULL, 10, 0},
+};
+static const struct model_member m_sns_m51[] = {
+    {"TopicArn", NULL, NULL, 1, MF_REQUIRED},
+    {"AttributeName", NULL, NULL, 9, MF_REQUIRED},
+    {"AttributeValue", NULL, NULL, 10, 0},
+};
+static const struct model_member m_sns_m52[] = {
+    {"TopicArn", NULL, NULL, 1, MF_REQUIRED},
+    {"Protocol", NULL, NULL, 28, MF_REQUIRED},
+    {"Endpoint", NULL, NULL, 29, 0},
+    {"Attributes", NULL, NULL, 19, 0},
+    {"ReturnSubscriptionArn", NULL, NULL, 53, 0},
+};
+static const struct model_member m_sns_m54[] = {
+    {"SubscriptionArn", NULL, NULL, 5, 0},
+};
+static const struct model_member m_sns_m55[] = {
+    {"ResourceArn", NULL, NULL, 33, MF_REQUIRED},
+    {"Tags", NULL, NULL, 11, MF_REQUIRED},
+};
+static const struct model_member m_sns_m57[] = {
+    {"SubscriptionArn", NULL, NULL, 5, MF_REQUIRED},
+};
+static const struct model_member m_sns_m58[] = {
+    {"ResourceArn", NULL, NULL, 33, MF_REQUIRED},
+    {"TagKeys", NULL, NULL, 59, MF_REQUIRED},
+};
+static const struct model_member m_sns_m59[] = {
+    {"member", NULL, NULL, 13, 0},
+};
+static const struct model_member m_sns_m61[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m63[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m64[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m65[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m66[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m67[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m68[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m69[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m70[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m71[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m72[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m73[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m74[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m75[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m76[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m77[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m78[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m79[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m80[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m81[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m82[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m83[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m84[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m85[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m86[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m87[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m88[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m89[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m90[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m91[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m92[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m93[] = {
+    {"message", NULL, NULL, 62, 0},
+};
+static const struct model_member m_sns_m94[] = {
+    {"Message", NULL, NULL, 62, MF_REQUIRED},
+};
+static const struct model_member m_sns_m95[] = {
+    {"Message", NULL, NULL, 62, MF_REQUIRED},
+    {"Status", NULL, NULL, 62, MF_REQUIRED},
+};
+static const struct model_shape m_sns_shapes[] = {
+    {"ConfirmSubscriptionInput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_sns_m0, NULL, 0},
+    {"topicARN", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"token", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"authenticateOnUnsubscribe", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ConfirmSubscriptionResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m4, NULL, 0},
+    {"subscriptionARN", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"CreateTopicInput", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_sns_m6, NULL, 0},
+    {"topicName", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TopicAttributesMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_sns_m8, NULL, 0},
+    {"attributeName", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"attributeValue", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TagList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_sns_m11, NULL, 0},
+    {"Tag", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_sns_m12, NULL, 0},
+    {"TagKey", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, NULL, NULL, NULL, NULL, 0},
+    {"TagValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"CreateTopicResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m15, NULL, 0},
+    {"DeleteTopicInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m16, NULL, 0},
+    {"GetSubscriptionAttributesInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m17, NULL, 0},
+    {"GetSubscriptionAttributesResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m18, NULL, 0},
+    {"SubscriptionAttributesMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_sns_m19, NULL, 0},
+    {"GetTopicAttributesInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m20, NULL, 0},
+    {"GetTopicAttributesResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m21, NULL, 0},
+    {"ListSubscriptionsInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m22, NULL, 0},
+    {"nextToken", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ListSubscriptionsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_sns_m24, NULL, 0},
+    {"SubscriptionsList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_sns_m25, NULL, 0},
+    {"Subscription", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_sns_m26, NULL, 0},
+    {"account", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"protocol", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"endpoint", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ListSubscriptionsByTopicInput", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_sns_m30, NULL, 0},
+    {"ListSubscriptionsByTopicResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_sns_m31, NULL, 0},
+    {"ListTagsForResourceRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m32, NULL, 0},
+    {"AmazonResourceName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1011.0, NULL, NULL, NULL, NULL, 0},
+    {"ListTagsForResourceResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m34, NULL, 0},
+    {"ListTopicsInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m35, NULL, 0},
+    {"ListTopicsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_sns_m36, NULL, 0},
+    {"TopicsList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_sns_m37, NULL, 0},
+    {"Topic", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m38, NULL, 0},
+    {"PublishInput", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_sns_m39, NULL, 0},
+    {"String", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"PhoneNumber", MK_STRING, SF_SENSITIVE, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"message", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"subject", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"messageStructure", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MessageAttributeMap", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_sns_m45, NULL, 0},
+    {"MessageAttributeValue", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_sns_m46, NULL, 0},
+    {"Binary", MK_BLOB, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"PublishResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_sns_m48, NULL, 0},
+    {"messageId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SetSubscriptionAttributesInput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_sns_m50, NULL, 0},
+    {"SetTopicAttributesInput", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_sns_m51, NULL, 0},
+    {"SubscribeInput", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_sns_m52, NULL, 0},
+    {"boolean", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SubscribeResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m54, NULL, 0},
+    {"TagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_sns_m55, NULL, 0},
+    {"TagResourceResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UnsubscribeInput", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_sns_m57, NULL, 0},
+    {"UntagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_sns_m58, NULL, 0},
+    {"TagKeyList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_sns_m59, NULL, 0},
+    {"UntagResourceResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"AuthorizationErrorException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m61, "AuthorizationError", 403},
+    {"string", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"BatchEntryIdsNotDistinctException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m63, "BatchEntryIdsNotDistinct", 400},
+    {"BatchRequestTooLongException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m64, "BatchRequestTooLong", 400},
+    {"ConcurrentAccessException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m65, "ConcurrentAccess", 400},
+    {"EmptyBatchRequestException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m66, "EmptyBatchRequest", 400},
+    {"EndpointDisabledException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m67, "EndpointDisabled", 400},
+    {"FilterPolicyLimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m68, "FilterPolicyLimitExceeded", 403},
+    {"InternalErrorException", MK_STRUCT, SF_EXCEPTION, 1, 0, 0, NULL, NULL, m_sns_m69, "InternalError", 500},
+    {"InvalidBatchEntryIdException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m70, "InvalidBatchEntryId", 400},
+    {"InvalidParameterException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m71, "InvalidParameter", 400},
+    {"InvalidParameterValueException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m72, "ParameterValueInvalid", 400},
+    {"InvalidSecurityException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m73, "InvalidSecurity", 403},
+    {"InvalidStateException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m74, "InvalidState", 400},
+    {"KMSAccessDeniedException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m75, "KMSAccessDenied", 400},
+    {"KMSDisabledException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m76, "KMSDisabled", 400},
+    {"KMSInvalidStateException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m77, "KMSInvalidState", 400},
+    {"KMSNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m78, "KMSNotFound", 400},
+    {"KMSOptInRequired", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m79, "KMSOptInRequired", 403},
+    {"KMSThrottlingException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m80, "KMSThrottling", 400},
+    {"NotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m81, "NotFound", 404},
+    {"OptedOutException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m82, "OptedOut", 400},
+    {"PlatformApplicationDisabledException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m83, "PlatformApplicationDisabled", 400},
+    {"ReplayLimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m84, "ReplayLimitExceeded", 403},
+    {"ResourceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m85, "ResourceNotFound", 404},
+    {"StaleTagException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m86, "StaleTag", 400},
+    {"SubscriptionLimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m87, "SubscriptionLimitExceeded", 403},
+    {"TagLimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m88, "TagLimitExceeded", 400},
+    {"TagPolicyException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m89, "TagPolicy", 400},
+    {"ThrottledException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m90, "Throttled", 429},
+    {"TooManyEntriesInBatchRequestException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m91, "TooManyEntriesInBatchRequest", 400},
+    {"TopicLimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m92, "TopicLimitExceeded", 403},
+    {"UserErrorException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m93, "UserError", 400},
+    {"ValidationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_sns_m94, "ValidationException", 400},
+    {"VerificationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_sns_m95, NULL, 0},
+};
+static const struct model_op m_sns_ops[] = {
+    {"ConfirmSubscription", 0, 4, "ConfirmSubscriptionResult"},
+    {"CreateTopic", 6, 15, "CreateTopicResult"},
+    {"DeleteTopic", 16, -1, NULL},
+    {"GetSubscriptionAttributes", 17, 18, "GetSubscriptionAttributesResult"},
+    {"GetTopicAttributes", 20, 21, "GetTopicAttributesResult"},
+    {"ListSubscriptions", 22, 24, "ListSubscriptionsResult"},
+    {"ListSubscriptionsByTopic", 30, 31, "ListSubscriptionsByTopicResult"},
+    {"ListTagsForResource", 32, 34, "ListTagsForResourceResult"},
+    {"ListTopics", 35, 36, "ListTopicsResult"},
+    {"Publish", 39, 48, "PublishResult"},
+    {"SetSubscriptionAttributes", 50, -1, NULL},
+    {"SetTopicAttributes", 51, -1, NULL},
+    {"Subscribe", 52, 54, "SubscribeResult"},
+    {"TagResource", 55, 56, "TagResourceResult"},
+    {"Unsubscribe", 57, -1, NULL},
+    {"UntagResource", 58, 60, "UntagResourceResult"},
+};
+static const struct model_service m_sns = {
+    .name = "sns",
+    .api_version = "2010-03-31",
+    .target_prefix = NULL,
+    .json_version = NULL,
+    .xml_namespace = "http://sns.amazonaws.com/doc/2010-03-31/",
+    .signing_name = "sns",
+    .error_prefix = NULL,
+    .protocols = MP_QUERY,
+    .query_compatible = 0,
+    .global = 0,
+    .ops = m_sns_ops,
+    .nops = 16,
+    .shapes = m_sns_shapes,
+    .nshapes = 96,
+};
+
 static const struct model_member m_ssm_m0[] = {
     {"ResourceType", NULL, NULL, 1, MF_REQUIRED},
     {"ResourceId", NULL, NULL, 2, MF_REQUIRED},
@@ -3801,6 +4683,7 @@ const struct model_service *const model_services[] = {
     &m_cloudwatch,
     &m_ec2,
     &m_ecs,
+    &m_sns,
     &m_ssm,
     &m_sts,
     NULL,

@@ -1,0 +1,29 @@
+/*
+ * sns.h - publishing to SNS topics from inside drillsim (CloudWatch alarm actions) and the
+ * delivery of messages to subscribers. (Contract; the implementation is being written.)
+ */
+#ifndef DRILLSIM_ENGINE_SNS_H
+#define DRILLSIM_ENGINE_SNS_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+struct sim;
+struct team;
+struct tick;
+
+/*
+ * Publishes a message to a topic as the Publish API does: the message is kept (readable at
+ * GET /_drill/sns/messages) and delivered to every confirmed subscription asynchronously, with
+ * retries on sim time. topic_arn names the topic (its region and account must be the team's).
+ * attributes: SNS MessageAttributes ({"name": {"DataType", "StringValue"}}) or NULL.
+ * Returns 0 and writes the MessageId, 1 if there is no such topic, -1 on a store error.
+ */
+int sns_publish(struct sim *sim, struct team *team, const char *topic_arn, const char *subject,
+                const char *message, const cJSON *attributes, int64_t now_ms,
+                char message_id[37]);
+/* The tick sub-step: starts deliveries that are due. */
+int sns_tick(struct tick *t);
+
+#endif
