@@ -1,39 +1,14 @@
-/* metricmath.c - CloudWatch metric math (skeleton; being written). */
+/*
+ * metricmath.c - CloudWatch metric math: the value types' lifecycle. The module is split:
+ *   metricmath_parse.c  lexer, parser, mm_refs, mm_calls (the grammar is in its header)
+ *   metricmath_eval.c   evaluation and the function table (the semantics are in its header)
+ *   metricmath_int.h    the tree and table types the two share
+ * Tests: tests/unit/engine/metricmath.c and the case file metricmath_cases.txt beside it
+ * (expression, inputs, expected result); fuzzing: tests/fuzz/fuzz_metricmath.c.
+ */
 #include "engine/metricmath.h"
 
 #include <stdlib.h>
-
-#include "util/xmalloc.h"
-
-int mm_parse(const char *text, struct mm_expr **out, char **error)
-{
-    (void)text;
-    (void)out;
-    *error = xstrdup("metric math is not implemented yet");
-    return -1;
-}
-
-void mm_free(struct mm_expr *e)
-{
-    (void)e;
-}
-
-int mm_refs(const struct mm_expr *e, char ***ids)
-{
-    (void)e;
-    *ids = NULL;
-    return 0;
-}
-
-int mm_eval(const struct mm_expr *e, const struct mm_env *env, struct mm_value *out,
-            char **error)
-{
-    (void)e;
-    (void)env;
-    (void)out;
-    *error = xstrdup("metric math is not implemented yet");
-    return -1;
-}
 
 void mm_series_clear(struct mm_series *s)
 {
@@ -45,6 +20,7 @@ void mm_series_clear(struct mm_series *s)
     s->ts = NULL;
     s->v = NULL;
     s->n = 0;
+    s->period_s = 0;
 }
 
 void mm_value_clear(struct mm_value *v)
@@ -56,4 +32,5 @@ void mm_value_clear(struct mm_value *v)
     v->nseries = 0;
     v->kind = MM_SCALAR;
     v->scalar = 0;
+    v->dropped = 0;
 }
