@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "engine/engine.h"
+#include "engine/sns.h"
 #include "http/http.h"
 #include "services/service.h"
 #include "sim.h"
@@ -76,6 +77,7 @@ static void on_signal(uv_signal_t *s, int signum)
         server = NULL;
     }
     engine_stop();
+    sns_stop();
     (void)s;
 }
 
@@ -183,6 +185,10 @@ int main(int argc, char **argv)
         return 1;
     }
     engine_start(&sim, loop);
+    snprintf(sim.self_url, sizeof sim.self_url, "http://%s:%d",
+             strcmp(sim.opt.host, "0.0.0.0") == 0 ? "127.0.0.1" : sim.opt.host, http_port(server));
+    if (sns_start(&sim, loop) != 0)
+        fprintf(stderr, "drillsim: the outbound HTTP client did not start; SNS deliveries wait\n");
     uv_signal_init(loop, &sig_int);
     uv_signal_init(loop, &sig_term);
     uv_signal_start(&sig_int, on_signal, SIGINT);

@@ -105,6 +105,7 @@ struct sim {
     struct rng ids;     /* request ids of replies that have no team (over TEAM_MAX) */
     struct sim_stats stats;
     int64_t started_wall_ms;
+    char self_url[80]; /* "http://HOST:PORT" as bound, for URLs handed out (SNS); "" = unknown */
 };
 
 struct tenant {

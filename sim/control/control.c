@@ -10,11 +10,14 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/sns_int.h"
 #include "http/route.h"
 #include "protocol/form.h"
+#include "services/cloudwatch_int.h"
 #include "services/service.h"
 #include "sim.h"
 #include "store/store.h"
@@ -208,6 +211,65 @@ static int ctl_timing_set(struct call *c, const struct http_request *req)
     return SIM_OK;
 }
 
+/* GET /_drill/sns/messages?team=&topic=ARN&limit=N&nextToken=T: every message the team's
+ * topics published (and the confirmations sent), oldest first, each with its deliveries and
+ * their attempts. */
+static int ctl_sns_messages(struct call *c, const struct http_request *req)
+{
+    const char *topic = req->url_args ? form_get(req->url_args, "topic") : NULL;
+    const char *limit_s = req->url_args ? form_get(req->url_args, "limit") : NULL;
+    const char *token = req->url_args ? form_get(req->url_args, "nextToken") : NULL;
+    char *end;
+    long limit = limit_s ? strtol(limit_s, &end, 10) : 100;
+    if (limit_s && (*end || limit < 1 || limit > 1000))
+        return ctl_fail(c, 400, "BadRequest", "limit must be a number from 1 to 1000");
+    long long after = token ? strtoll(token, &end, 10) : 0;
+    if (token && (*end || after < 0))
+        return ctl_fail(c, 400, "BadRequest", "nextToken is not one this server gave");
+    c->out = sns_messages_json(c->sim, c->team->account, topic && topic[0] ? topic : NULL,
+                               (int64_t)after, (int)limit);
+    if (c->out == NULL)
+        return ctl_fail(c, 500, "InternalFailure", "the store could not list the messages");
+    return SIM_OK;
+}
+
+/* GET /_drill/sns/cert.pem: the certificate whose key signs every SNS message (the
+ * SigningCertURL of the messages). */
+static int ctl_sns_cert(struct call *c, const struct http_request *req)
+{
+    (void)req;
+    char *pem = sns_cert_pem(c->sim);
+    if (pem == NULL)
+        return ctl_fail(c, 500, "InternalFailure", "the signing certificate is not available");
+    c->content_type = "application/x-pem-file";
+    buf_puts(&c->body, pem);
+    free(pem);
+    return SIM_OK;
+}
+
+/* POST /_drill/metrics?team=ACCOUNT&region=REGION: datapoints for any namespace, AWS/ ones
+ * included (sim/services/cloudwatch_inject.c). */
+static int ctl_metrics(struct call *c, const struct http_request *req)
+{
+    cJSON *b = body_json(c, req);
+    if (b == NULL)
+        return SIM_ERROR;
+    const char *region = req->url_args ? form_get(req->url_args, "region") : NULL;
+    snprintf(c->tenant.account, sizeof c->tenant.account, "%s", c->team->account);
+    snprintf(c->tenant.region, sizeof c->tenant.region, "%s", region ? region : DEFAULT_REGION);
+    char *error = NULL;
+    int n = cw_inject_metrics(c, b, &error);
+    cJSON_Delete(b);
+    if (n < 0) {
+        int rc = ctl_fail(c, 400, "BadRequest", error);
+        free(error);
+        return rc;
+    }
+    c->out = cJSON_CreateObject();
+    cJSON_AddNumberToObject(c->out, "stored", n);
+    return SIM_OK;
+}
+
 static const struct {
     const char *method;
     const char *path;
@@ -219,6 +281,9 @@ static const struct {
     {"POST", "/_drill/clock/advance", ctl_clock_advance},
     {"GET", "/_drill/timing", ctl_timing},
     {"POST", "/_drill/timing", ctl_timing_set},
+    {"POST", "/_drill/metrics", ctl_metrics},
+    {"GET", "/_drill/sns/messages", ctl_sns_messages},
+    {"GET", "/_drill/sns/cert.pem", ctl_sns_cert},
     {NULL, NULL, NULL},
 };
 
@@ -261,6 +326,9 @@ void control_handle(struct call *c, const struct http_request *req)
     else
         ctl_fail(c, 404, "NotFound", "no such control endpoint");
 reply:
+    if (c->content_type && c->status == 200)
+        return; /* the handler wrote a body of its own (not JSON) */
+    buf_reset(&c->body);
     c->content_type = "application/json";
     char *s = c->out ? cJSON_PrintUnformatted(c->out) : NULL;
     buf_puts(&c->body, s ? s : "{}");

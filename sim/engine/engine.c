@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "engine/alarms.h"
 #include "engine/autoscaling.h"
 #include "engine/ecs.h"
 #include "engine/sns.h"
@@ -23,6 +24,8 @@ static const struct engine_step {
     {"autoscaling", 1, autoscaling_tick},
     /* task lifecycles, deployments, the service scheduler */
     {"ecs", 1, ecs_tick},
+    /* CloudWatch alarms, evaluated every minute (their SNS actions are delivered below) */
+    {"alarms", 60, alarms_tick},
     /* SNS deliveries (and their retries) that are due */
     {"sns", 1, sns_tick},
     {NULL, 0, NULL},

@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/alarms.h"
 #include "engine/autoscaling.h"
 #include "engine/cronexpr.h"
 #include "services/params.h"
@@ -694,6 +695,27 @@ static int op_DescribeScalableTargets(struct call *c)
     return rc == 0 ? SIM_OK : store_failed(c);
 }
 
+/* Deletes the alarms of one target tracking policy (store_aas_policy_each callback). */
+struct tt_alarms {
+    struct call *c;
+    const char *dimension;
+    int failed;
+};
+
+static int delete_tt_alarms(void *ctx, const struct aas_policy *p)
+{
+    struct tt_alarms *ta = ctx;
+    if (strcmp(p->dimension, ta->dimension) != 0 ||
+        strcmp(p->type, "TargetTrackingScaling") != 0)
+        return 0;
+    if (alarms_tt_delete(ta->c->sim, ta->c->team, ta->c->tenant.region, p->alarms,
+                         ta->c->now_ms) != 0) {
+        ta->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
 /* DeregisterScalableTarget: removes the target with its policies and scheduled actions. */
 static int op_DeregisterScalableTarget(struct call *c)
 {
@@ -701,6 +723,11 @@ static int op_DeregisterScalableTarget(struct call *c)
     struct aas_key k = key_of(c);
     if (check_key(c, &k, NULL) != SIM_OK)
         return SIM_ERROR;
+    /* the alarms of its target tracking policies go with it (sim/engine/alarms.h) */
+    struct tt_alarms ta = {.c = c, .dimension = k.dimension};
+    if (store_aas_policy_each(&sc, k.ns, k.resource_id, k.dimension, NULL, NULL, NULL,
+                              delete_tt_alarms, &ta) != 0 || ta.failed)
+        return store_failed(c);
     int rc = store_aas_target_delete(&sc, &k);
     if (rc < 0)
         return store_failed(c);
@@ -830,7 +857,32 @@ static int op_PutScalingPolicy(struct call *c)
                                     c->tenant.region, c->tenant.account, t.uuid, k.ns,
                                     k.resource_id, name);
     np.arn = arn;
-    rc = store_aas_policy_put(&sc, &np);
+    /* target tracking creates (or updates) its CloudWatch alarms; a policy that stops being
+     * target tracking loses them (sim/engine/alarms.h) */
+    char *alarms_text = NULL;
+    int had_tt = rc == 0 && strcmp(p.type, "TargetTrackingScaling") == 0;
+    if (strcmp(type, "TargetTrackingScaling") == 0) {
+        struct alarms_tt_policy tp = {
+            .region = c->tenant.region,
+            .policy_arn = arn,
+            .ns = k.ns,
+            .resource_id = k.resource_id,
+            .config = cfg,
+            .old_alarms = had_tt ? p.alarms : NULL,
+        };
+        cJSON *made = NULL;
+        rc = alarms_tt_put(c->sim, c->team, &tp, c->now_ms, &made);
+        if (rc == 0) {
+            alarms_text = cJSON_PrintUnformatted(made);
+            np.alarms = alarms_text;
+        }
+        cJSON_Delete(made);
+    } else {
+        rc = had_tt ? alarms_tt_delete(c->sim, c->team, c->tenant.region, p.alarms, c->now_ms)
+                    : 0;
+    }
+    if (rc == 0)
+        rc = store_aas_policy_put(&sc, &np);
     if (rc == 0) {
         c->out = cJSON_CreateObject();
         cJSON_AddStringToObject(c->out, "PolicyARN", arn);
@@ -842,6 +894,7 @@ static int op_PutScalingPolicy(struct call *c)
     }
     free(arn);
     cJSON_free(config);
+    cJSON_free(alarms_text);
 out:
     store_aas_target_clear(&t);
     store_aas_policy_clear(&p);
@@ -891,7 +944,15 @@ static int op_DeleteScalingPolicy(struct call *c)
     const char *name = param_str(c->in, "PolicyName");
     if (check_key(c, &k, NULL) != SIM_OK)
         return SIM_ERROR;
-    int rc = store_aas_policy_delete(&sc, &k, name);
+    /* a target tracking policy's alarms go with it (sim/engine/alarms.h) */
+    struct aas_policy p = {0};
+    int rc = store_aas_policy_get(&sc, &k, name, &p);
+    if (rc == 0 && strcmp(p.type, "TargetTrackingScaling") == 0)
+        rc = alarms_tt_delete(c->sim, c->team, c->tenant.region, p.alarms, c->now_ms);
+    store_aas_policy_clear(&p);
+    if (rc < 0)
+        return store_failed(c);
+    rc = store_aas_policy_delete(&sc, &k, name);
     if (rc < 0)
         return store_failed(c);
     if (rc == 1)

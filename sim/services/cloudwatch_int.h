@@ -15,6 +15,12 @@ struct call;
 int cw_op_GetMetricStatistics(struct call *c);
 int cw_op_GetMetricData(struct call *c);
 
+/* cloudwatch_inject.c: POST /_drill/metrics. Stores the datums of body (PutMetricData's
+ * JSON input, any namespace) for c->tenant at c->now_ms in one transaction. Returns how
+ * many, or -1 with *error set (the caller frees it). */
+struct cJSON;
+int cw_inject_metrics(struct call *c, const struct cJSON *body, char **error);
+
 /* cloudwatch_alarms.c */
 int cw_op_PutMetricAlarm(struct call *c);
 int cw_op_PutCompositeAlarm(struct call *c);

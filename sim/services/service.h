@@ -34,6 +34,7 @@ enum validation_style {
     VS_CORAL, /* ValidationException "1 validation error detected: Value ... at 'x' ..." */
     VS_QUERY, /* MissingParameter / InvalidParameterValue "The parameter X ..." */
     VS_CORAL_IPE, /* the VS_CORAL wording as InvalidParameterException (ECS) */
+    VS_CORAL_QUERY, /* the VS_CORAL wording as ValidationError (SNS, a coral service on query) */
 };
 
 struct sim_service {

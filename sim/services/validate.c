@@ -45,6 +45,7 @@ enum { V_NULL, V_ENUM, V_MINLEN, V_MAXLEN, V_MIN, V_MAX, V_PATTERN, V_MINSIZE, V
 
 struct vctx {
     const struct model_service *svc;
+    int map_member; /* VS_CORAL_QUERY: a map value's path is "map.KEY.member" (SNS) */
     struct violation v[MAX_VIOLATIONS];
     int n;
     int total;
@@ -58,6 +59,8 @@ static const struct {
     const char *service, *shape, *text;
 } enum_orders[] = {
     {"ssm", "ParameterType", "[SecureString, StringList, String]"},
+    /* query wording (report_query): the set as CloudWatch prints it, spaces included */
+    {"cloudwatch", "Statistic", "[ Minimum, Maximum, Average, SampleCount, Sum ]"},
 };
 
 static char *lower_camel(const char *s)
@@ -269,7 +272,9 @@ static void walk(struct vctx *vc, const struct model_shape *sh, const cJSON *v,
             cJSON *key = cJSON_CreateString(item->string);
             walk(vc, ksh, key, cp, cp);
             cJSON_Delete(key);
-            walk(vc, vsh, item, cp, cp);
+            char *vp = vc->map_member ? xasprintf("%s.member", cp) : xstrdup(cp);
+            walk(vc, vsh, item, vp, vp);
+            free(vp);
             free(cp);
         }
         break;
@@ -343,8 +348,9 @@ static int report_coral(struct call *c, struct vctx *vc)
             buf_printf(&b, "Value at '%s' failed to satisfy constraint: %s", x->coral_path,
                        x->constraint);
     }
-    const char *code =
-        c->svc->vstyle == VS_CORAL_IPE ? "InvalidParameterException" : "ValidationException";
+    const char *code = c->svc->vstyle == VS_CORAL_IPE     ? "InvalidParameterException"
+                       : c->svc->vstyle == VS_CORAL_QUERY ? "ValidationError"
+                                                          : "ValidationException";
     int rc = call_error(c, code, "%s", b.p);
     buf_free(&b);
     return rc;
@@ -359,6 +365,13 @@ static int report_query(struct call *c, struct vctx *vc)
     case V_NULL:
         return call_error(c, "MissingParameter", "The parameter %s is required.", p);
     case V_ENUM: {
+        for (size_t i = 0; i < sizeof enum_orders / sizeof enum_orders[0]; i++) {
+            if (strcmp(enum_orders[i].service, c->svc->model->name) == 0 &&
+                strcmp(enum_orders[i].shape, sh->name) == 0)
+                return call_error(c, "InvalidParameterValue",
+                                  "The parameter %s must be a value in the set %s.", p,
+                                  enum_orders[i].text);
+        }
         struct buf b;
         buf_init(&b, 1 << 16);
         for (int i = 0; sh->enums[i]; i++)
@@ -402,7 +415,7 @@ int validate_input(struct call *c)
     const struct model_shape *sh = model_shape(c->svc->model, c->mop->input);
     if (sh == NULL)
         return SIM_OK;
-    struct vctx vc = {.svc = c->svc->model};
+    struct vctx vc = {.svc = c->svc->model, .map_member = c->svc->vstyle == VS_CORAL_QUERY};
     walk_struct(&vc, sh, c->in, "", "");
     if (vc.total == 0)
         return SIM_OK;

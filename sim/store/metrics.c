@@ -216,6 +216,47 @@ int metrics_scan(struct store *s, int64_t id, int64_t from_ms, int64_t to_ms, me
     return step == SQLITE_DONE ? 0 : -1;
 }
 
+int metrics_aggregate(struct store *s, int64_t id, int64_t base_ms, int64_t period_ms,
+                      int64_t from_ms, int64_t to_ms, int unit, int by_unit, metrics_agg_cb cb,
+                      void *arg)
+{
+    /* Four statements (unit filter yes/no, split by unit yes/no), each cached by its SQL.
+     * base_ms <= from_ms, so the integer division floors. */
+    char sql[640];
+    snprintf(sql, sizeof sql,
+             "SELECT (ts_ms - ?2) / ?3 AS k, %s, SUM(count), SUM(sum), MIN(min), MAX(max), "
+             "SUM(value IS NULL AND min <> max AND count <> 1) FROM cw_datapoints "
+             "WHERE metric_id = ?1 AND ts_ms >= ?4 AND ts_ms < ?5%s GROUP BY k%s ORDER BY k%s",
+             by_unit ? "unit" : "-1", unit >= 0 ? " AND unit = ?6" : "",
+             by_unit ? ", unit" : "", by_unit ? ", unit" : "");
+    sqlite3_stmt *st = store_stmt(s, sql);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, base_ms);
+    sqlite3_bind_int64(st, 3, period_ms);
+    sqlite3_bind_int64(st, 4, from_ms);
+    sqlite3_bind_int64(st, 5, to_ms);
+    if (unit >= 0)
+        sqlite3_bind_int(st, 6, unit);
+    int step = sqlite3_step(st);
+    for (; step == SQLITE_ROW; step = sqlite3_step(st)) {
+        struct metrics_agg a = {
+            .k = sqlite3_column_int64(st, 0),
+            .unit = sqlite3_column_int(st, 1),
+            .count = sqlite3_column_double(st, 2),
+            .sum = sqlite3_column_double(st, 3),
+            .min = sqlite3_column_double(st, 4),
+            .max = sqlite3_column_double(st, 5),
+            .opaque = sqlite3_column_int64(st, 6),
+        };
+        if (cb(arg, &a)) {
+            step = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return step == SQLITE_DONE ? 0 : -1;
+}
+
 /* Returns 1 if the metric's dims (canonical) contain every filter dimension. */
 static int dims_match(const struct metrics_dim *have, int nhave, const struct metrics_dim *want,
                       int nwant)

@@ -24,6 +24,8 @@
  *
  * To add a query (GetMetricStatistics, alarms): look the metric up with metrics_find() and
  * scan its rows with metrics_scan(), or write the SQL here against the layout above.
+ * metrics_aggregate() is the fast path of the statistics (sim/engine/metricstat.c): SUM,
+ * MIN, MAX and COUNT grouped by period in one indexed range scan, no row leaves SQLite.
  */
 #ifndef DRILLSIM_STORE_METRICS_H
 #define DRILLSIM_STORE_METRICS_H
@@ -156,6 +158,33 @@ typedef int (*metrics_row_cb)(void *arg, const struct metrics_row *row);
  */
 int metrics_scan(struct store *s, int64_t id, int64_t from_ms, int64_t to_ms, metrics_row_cb cb,
                  void *arg);
+
+/*
+ * One group of metrics_aggregate(): the rows of a metric that fall into one period (and, when
+ * grouped by unit, carry one unit). k is the period's index on the grid, (ts_ms - base_ms) /
+ * period_ms. count/sum/min/max are SUM(count), SUM(sum), MIN(min), MAX(max) of the rows;
+ * opaque counts the statistic-set rows whose individual values cannot be recovered (Minimum
+ * != Maximum and SampleCount != 1), which CloudWatch cannot take percentiles of.
+ */
+struct metrics_agg {
+    int64_t k;
+    int unit; /* -1 when the groups are not split by unit */
+    double count, sum, min, max;
+    int64_t opaque;
+};
+
+typedef int (*metrics_agg_cb)(void *arg, const struct metrics_agg *a);
+
+/*
+ * Aggregates the rows of metric id with from_ms <= ts_ms < to_ms in SQL, one group per
+ * period of period_ms starting at base_ms (base_ms <= from_ms), split by unit when by_unit
+ * is set, and only rows stored with unit (a METRICS_UNIT code) unless unit is -1. Calls cb
+ * for each group in (k, unit) order, stopping early if cb returns non-zero. Returns 0, or
+ * -1 on a store error.
+ */
+int metrics_aggregate(struct store *s, int64_t id, int64_t base_ms, int64_t period_ms,
+                      int64_t from_ms, int64_t to_ms, int unit, int by_unit, metrics_agg_cb cb,
+                      void *arg);
 
 /* ListMetrics filters; NULL / 0 fields do not filter. */
 struct metrics_filter {

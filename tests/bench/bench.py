@@ -8,8 +8,15 @@ Run on demand (`./drill bench`), never as a pass/fail test. Prints one table:
     the same fixed response body served by nginx (one worker) gives the machine's ceiling;
   - PutMetricData of 10,000 metrics (10 calls of 1,000, gzipped by botocore) then ListMetrics
     of all of them (paging), with boto3.
+  - Statistics (stats_bench): one metric with a week of one-minute data (10,080 datapoints),
+    and 1,000 metrics with --metric-minutes (default 60) of one-minute data each; then
+    GetMetricStatistics of the week (period 3600: the five statistics; and p99), GetMetricData
+    of the week at period 60 (10,080 values in one call) and at 3600 with p99,
+    GetMetricStatistics of each of the 1,000 metrics (1,000 calls) and GetMetricData of all
+    1,000 (2 calls of 500 queries). Each figure is the median of --repeat runs; a call that a
+    server fails (moto has no percentiles in GetMetricData, for one) is reported as failed.
 
-usage: bench.py [--seconds N] [--skip-moto] [--skip-nginx]
+usage: bench.py [--seconds N] [--skip-moto] [--skip-nginx] [--metric-minutes N] [--repeat N]
 """
 import argparse
 import os
@@ -171,6 +178,131 @@ def metrics_bench(port, compress=True):
     return put_s, list_s, n
 
 
+STATS_NS = "BenchStats"
+WEEK_MIN = 7 * 24 * 60
+
+
+def stats_client(port, compress=True):
+    import boto3
+    import botocore.config
+    return boto3.client("cloudwatch", endpoint_url="http://127.0.0.1:%d" % port,
+                        region_name="us-east-1", aws_access_key_id="AKIAIOSFODNN7EXAMPLE",
+                        aws_secret_access_key=harness.SECRET,
+                        config=botocore.config.Config(retries={"max_attempts": 1},
+                                                      read_timeout=600,
+                                                      disable_request_compression=not compress))
+
+
+def stats_put(cw, minutes_per_metric):
+    """The week of one metric and the 1,000 metrics; returns (now, seconds spent putting)."""
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    t0 = time.perf_counter()
+    week = [{"MetricName": "Week", "Value": float(i % 97), "Unit": "Count",
+             "Timestamp": now - datetime.timedelta(minutes=WEEK_MIN - i),
+             "Dimensions": [{"Name": "Host", "Value": "h0"}]} for i in range(WEEK_MIN)]
+    for i in range(0, len(week), 1000):
+        cw.put_metric_data(Namespace=STATS_NS, MetricData=week[i:i + 1000])
+    batch = []
+    for m in range(1000):
+        for k in range(minutes_per_metric):
+            batch.append({"MetricName": "Many", "Value": float((m + k) % 53), "Unit": "Count",
+                          "Timestamp": now - datetime.timedelta(minutes=minutes_per_metric - k),
+                          "Dimensions": [{"Name": "Host", "Value": "h%04d" % m}]})
+            if len(batch) == 1000:
+                cw.put_metric_data(Namespace=STATS_NS, MetricData=batch)
+                batch = []
+    if batch:
+        cw.put_metric_data(Namespace=STATS_NS, MetricData=batch)
+    return now, time.perf_counter() - t0
+
+
+def timed(fn, repeat):
+    """The median wall time of repeat runs of fn (an exception goes to the caller)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def stats_bench(name, port, minutes_per_metric, repeat, notes):
+    """Returns {figure: seconds or None}; see the module docstring."""
+    import datetime
+    cw = stats_client(port)
+    try:
+        now, put_s = stats_put(cw, minutes_per_metric)
+    except Exception as e:  # noqa: as metrics_bench_any, once more uncompressed
+        notes.append("%s: the statistics data went in uncompressed (gzipped: %s)"
+                     % (name, str(e).splitlines()[0][:100]))
+        cw = stats_client(port, compress=False)
+        now, put_s = stats_put(cw, minutes_per_metric)
+    week_start = now - datetime.timedelta(minutes=WEEK_MIN)
+    many_start = now - datetime.timedelta(minutes=minutes_per_metric)
+    host0 = [{"Name": "Host", "Value": "h0"}]
+
+    def metric(metric_name, host):
+        return {"Namespace": STATS_NS, "MetricName": metric_name,
+                "Dimensions": [{"Name": "Host", "Value": host}]}
+
+    def gms_week():
+        r = cw.get_metric_statistics(Namespace=STATS_NS, MetricName="Week", Dimensions=host0,
+                                     StartTime=week_start, EndTime=now, Period=3600,
+                                     Statistics=["SampleCount", "Average", "Sum", "Minimum",
+                                                 "Maximum"])
+        assert len(r["Datapoints"]) == 168, len(r["Datapoints"])
+
+    def gms_week_p99():
+        r = cw.get_metric_statistics(Namespace=STATS_NS, MetricName="Week", Dimensions=host0,
+                                     StartTime=week_start, EndTime=now, Period=3600,
+                                     ExtendedStatistics=["p99"])
+        assert len(r["Datapoints"]) == 168 and "p99" in r["Datapoints"][0]["ExtendedStatistics"]
+
+    def gmd_week():
+        r = cw.get_metric_data(StartTime=week_start, EndTime=now, MetricDataQueries=[
+            {"Id": "w", "MetricStat": {"Metric": metric("Week", "h0"), "Period": 60,
+                                       "Stat": "Average"}}])
+        n = len(r["MetricDataResults"][0]["Values"])
+        assert n == WEEK_MIN, n
+
+    def gmd_week_p99():
+        r = cw.get_metric_data(StartTime=week_start, EndTime=now, MetricDataQueries=[
+            {"Id": "w", "MetricStat": {"Metric": metric("Week", "h0"), "Period": 3600,
+                                       "Stat": "p99"}}])
+        assert len(r["MetricDataResults"][0]["Values"]) == 168
+
+    def gms_many():
+        for m in range(1000):
+            r = cw.get_metric_statistics(Namespace=STATS_NS, MetricName="Many",
+                                         Dimensions=[{"Name": "Host", "Value": "h%04d" % m}],
+                                         StartTime=many_start, EndTime=now, Period=60,
+                                         Statistics=["Average", "Maximum"])
+            assert len(r["Datapoints"]) == minutes_per_metric
+
+    def gmd_many():
+        n = 0
+        for part in range(2):
+            qs = [{"Id": "m%d" % m, "MetricStat": {"Metric": metric("Many", "h%04d" % m),
+                                                   "Period": 60, "Stat": "Average"}}
+                  for m in range(part * 500, part * 500 + 500)]
+            r = cw.get_metric_data(StartTime=many_start, EndTime=now, MetricDataQueries=qs)
+            n += sum(len(x["Values"]) for x in r["MetricDataResults"])
+        assert n == 1000 * minutes_per_metric, n
+
+    out = {"stats_put_s": put_s}
+    for key, fn in (("gms_week", gms_week), ("gms_week_p99", gms_week_p99),
+                    ("gmd_week", gmd_week), ("gmd_week_p99", gmd_week_p99),
+                    ("gms_many", gms_many), ("gmd_many", gmd_many)):
+        try:
+            out[key] = timed(fn, repeat)
+        except Exception as e:  # noqa: the server's failure is the finding
+            out[key] = None
+            notes.append("%s: %s failed (%s)" % (name, key, str(e).splitlines()[0][:140]))
+    return out
+
+
 def metrics_bench_any(name, port, notes):
     """metrics_bench as clients send it (gzipped); if the server fails that, once more
     uncompressed, with a note saying so."""
@@ -192,6 +324,9 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--skip-moto", action="store_true")
     ap.add_argument("--skip-nginx", action="store_true")
+    ap.add_argument("--metric-minutes", type=int, default=60,
+                    help="minutes of one-minute data for each of the 1,000 metrics")
+    ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="drillsim-bench-")
     script = wrk_script(tmp)
@@ -218,6 +353,7 @@ def main():
             for conns in (1, 32):
                 r["c%d" % conns] = wrk(s.port, conns, a.seconds, script)
             r["put_s"], r["list_s"], r["listed"] = metrics_bench_any(s.name, s.port, notes)
+            r.update(stats_bench(s.name, s.port, a.metric_minutes, a.repeat, notes))
             r["rss_kb"], r["hwm_kb"], r["anon_kb"] = rss_kb(s.proc.pid)
             results[s.name] = r
             s.stop()
@@ -232,12 +368,12 @@ def main():
         for s in servers:
             s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    report(results)
+    report(results, a.metric_minutes)
     for n in notes:
         print("note: " + n)
 
 
-def report(r):
+def report(r, metric_minutes=60):
     d, m, n = r.get("drillsim"), r.get("moto"), r.get("nginx")
 
     def ratio(x, y, invert=False):
@@ -272,6 +408,20 @@ def report(r):
     rows.append(("ListMetrics all 10,000 (s)", secs(d, "list_s", "listed"),
                  secs(m, "list_s", "listed"),
                  ratio(d["list_s"], m["list_s"] if m else None, invert=True), "-"))
+    stats_rows = (
+        ("stats_put_s", "PutMetricData week + 1,000 metrics x %d min (s)" % metric_minutes),
+        ("gms_week", "GetMetricStatistics 1 metric, week, 5 stats @1h (s)"),
+        ("gms_week_p99", "GetMetricStatistics 1 metric, week, p99 @1h (s)"),
+        ("gmd_week", "GetMetricData 1 metric, week @1min = 10,080 values (s)"),
+        ("gmd_week_p99", "GetMetricData 1 metric, week, p99 @1h (s)"),
+        ("gms_many", "GetMetricStatistics 1,000 metrics, 1,000 calls (s)"),
+        ("gmd_many", "GetMetricData 1,000 metrics, 2 calls of 500 (s)"),
+    )
+    for key, label in stats_rows:
+        if key not in d:
+            continue
+        rows.append((label, secs(d, key), secs(m, key),
+                     ratio(d[key], m[key] if m else None, invert=True), "-"))
     rows.append(("RSS after load (MB)", "%.1f" % (d["rss_kb"] / 1024),
                  "%.1f" % (m["rss_kb"] / 1024) if m else "-",
                  ratio(d["rss_kb"], m["rss_kb"] if m else None, invert=True), "-"))

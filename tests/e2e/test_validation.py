@@ -236,9 +236,11 @@ class Validation(unittest.TestCase):
                     err = self.call(client, op_model, doc)
                     self.assertIsNotNone(err, "accepted an invalid request")
                     n += 1
-                    if style in ("coral", "coral-ipe"):
-                        self.assertEqual(err["Code"], "ValidationException" if style == "coral"
-                                         else "InvalidParameterException")
+                    if style in ("coral", "coral-ipe", "coral-query"):
+                        self.assertEqual(err["Code"], {
+                            "coral": "ValidationException",
+                            "coral-ipe": "InvalidParameterException",
+                            "coral-query": "ValidationError"}[style])
                         self.assertRegex(err["Message"], r"^1 validation error detected: ")
                         self.assertIn("at '%s' failed to satisfy constraint: %s"
                                       % (coral_path(path), CORAL_CONSTRAINT[kind]), err["Message"])
@@ -258,7 +260,7 @@ class Validation(unittest.TestCase):
 
     def test_every_service_is_covered(self):
         # a new service must get a test method here, in the wording it answers
-        covered = {"ssm", "ecs", "application-autoscaling", "ec2", "cloudwatch", "sts"}
+        covered = {"ssm", "ecs", "application-autoscaling", "ec2", "cloudwatch", "sts", "sns"}
         self.assertEqual(set(self.health["services"]), covered)
 
     def test_ssm(self):
@@ -273,6 +275,11 @@ class Validation(unittest.TestCase):
 
     def test_ec2(self):
         self.assertGreater(self.check_service("ec2", None, "query"), 2)
+
+    def test_sns(self):
+        # SNS answers model violations in the coral wording with the query code ValidationError
+        # ("1 validation error detected: Value null at 'message' ..."), over awsQuery
+        self.assertGreater(self.check_service("sns", None, "coral-query"), 10)
 
     def test_cloudwatch_json(self):
         self.assertGreater(self.check_service("cloudwatch", None, "query"), 3)

@@ -129,3 +129,52 @@ X(engine_autoscaling_apply_percent_and_blocks)
 X(engine_autoscaling_decision_from_policy)
 X(engine_autoscaling_tick_scheduled)
 X(services_autoscaling_handlers)
+
+/* services: dashboards (sim/services/dashboard_body.c, sim/store/dashboards.c; the handlers
+ * in tests/e2e/test_dashboards.py) */
+X(services_dashboards_valid_bodies)
+X(services_dashboards_not_object)
+X(services_dashboards_top_level)
+X(services_dashboards_widget_fields)
+X(services_dashboards_metric_arrays)
+X(services_dashboards_metric_widget)
+X(services_dashboards_variables)
+X(services_dashboards_warnings)
+X(services_dashboards_message)
+X(services_dashboards_model)
+X(services_dashboards_store)
+
+/* engine: metricmath (sim/engine/metricmath*.c; cases in tests/unit/engine/metricmath_cases.txt) */
+X(engine_metricmath_cases)
+X(engine_metricmath_parse_limits)
+X(engine_metricmath_parse_errors)
+X(engine_metricmath_refs)
+X(engine_metricmath_callbacks)
+X(engine_metricmath_normalizes_inputs)
+X(engine_metricmath_labels)
+
+/* engine: metricstat (sim/engine/metricstat.c, sim/store/metrics.c's aggregate; the
+ * handlers in tests/e2e/test_cloudwatch_stats.py) */
+X(engine_metricstat_syntax)
+X(engine_metricstat_grid)
+X(engine_metricstat_values)
+X(engine_metricstat_sets_and_negatives)
+X(engine_metricstat_units_and_series)
+X(engine_metricstat_retention)
+
+/* services: sns (sim/services/sns.c, sim/engine/sns*.c, sim/store/sns.c; the rest end to end
+ * in tests/e2e/test_sns.py) */
+X(services_sns_retry_schedule)
+X(services_sns_delivery_policies)
+X(services_sns_string_to_sign)
+X(services_sns_filter_policy)
+X(services_sns_publish_contract)
+
+/* engine: alarms (sim/engine/alarms*.c, sim/store/alarms.c; the handlers in
+ * tests/e2e/test_alarms.py) */
+X(engine_alarms_missing_data_tables)
+X(engine_alarms_reason_texts)
+X(engine_alarms_texts)
+X(engine_alarms_rules)
+X(engine_alarms_tick_history_actions)
+X(engine_alarms_composites)
