@@ -72,7 +72,14 @@ def scalar(shape, name):
 def baseline(shape, name=None):
     """A value for shape with every required member filled in, recursively."""
     if shape.type_name == "structure":
-        return {m: baseline(shape.members[m], m) for m in shape.required_members}
+        doc = {m: baseline(shape.members[m], m) for m in shape.required_members}
+        if not doc:
+            # awsQuery cannot send an empty structure: give it one scalar member
+            for m, ms in shape.members.items():
+                if ms.type_name == "string" and not ms.enum:
+                    doc[m] = baseline(ms, m)
+                    break
+        return doc
     if shape.type_name == "list":
         if name in KNOWN:
             return list(KNOWN[name])
