@@ -11,6 +11,9 @@
  * metricstat_series (the statistic, and SampleCount for the reason data); a math alarm's from
  * metric math (engine/metricmath.h) with every MetricStat query evaluated on its own period.
  * alarms_decide (alarms_text.c) turns the periods into a state, a reason and reason data.
+ * Alarms on AWS/DynamoDB metrics always ignore missing data (the API reference). Alarms with
+ * a 10, 20 or 30 s period are evaluated once a minute like the others (CloudWatch evaluates
+ * them at their period).
  *
  * State changes (evaluation, SetAlarmState, a composite's children): the state columns are
  * written, a StateUpdate history item "Alarm updated from OLD to NEW" is recorded with
@@ -77,6 +80,7 @@
 
 #define MINUTE_MS 60000LL
 #define ALARMS_MAX_DEPTH 16       /* composite alarms re-evaluated in one chain, at most */
+#define ALARMS_MAX_CASCADE 1000   /* composite evaluations one state change may cause */
 #define ALARMS_DUE_BATCH 256      /* alarms read from the store at a time */
 #define HISTORY_KEEP_MS (30LL * 24 * 3600 * 1000) /* history kept 30 days */
 #define SUMMARY_MAX 255           /* HistorySummary's modeled maximum */
@@ -89,6 +93,7 @@ struct actx {
     const char *region;
     int64_t now_ms;
     int depth;
+    int budget; /* composite evaluations left in this cascade (ALARMS_MAX_CASCADE) */
 };
 
 static int evaluate_composite(struct actx *x, const char *name, const char *trigger);
@@ -106,12 +111,14 @@ static const cJSON *cfg_item(const cJSON *cfg, const char *name)
     return v && !cJSON_IsNull(v) ? v : NULL;
 }
 
+/* A string member of a config object, or NULL. */
 static const char *cfg_str(const cJSON *cfg, const char *name)
 {
     const cJSON *v = cfg_item(cfg, name);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* A number member of a config object, or dflt. */
 static double cfg_num(const cJSON *cfg, const char *name, double dflt)
 {
     const cJSON *v = cfg_item(cfg, name);
@@ -244,12 +251,14 @@ static void history_state_side(struct buf *b, const char *state, const char *rea
 /* ---- actions ------------------------------------------------------------------------------ */
 
 /* The notification JSON of a metric alarm's state change. */
+static int math_period(const cJSON *metrics);
+
 static void metric_trigger(struct buf *b, const cJSON *cfg)
 {
     buf_puts(b, "{");
     const cJSON *metrics = cfg_item(cfg, "Metrics");
     if (metrics) {
-        buf_printf(b, "\"Period\":%d,", (int)cfg_num(cfg, "Period", 0));
+        buf_printf(b, "\"Period\":%d,", math_period(metrics));
     } else {
         const char *ext = cfg_str(cfg, "ExtendedStatistic");
         buf_puts(b, "\"MetricName\":");
@@ -448,7 +457,7 @@ static int run_actions(struct actx *x, const struct alarm_row *r, const cJSON *c
                                                                 : "InsufficientDataActions";
     const cJSON *arn;
     char *message = NULL;
-    int rc = 0;
+    int rc = 0, ran = 0;
     cJSON_ArrayForEach(arn, cfg_item(cfg, list))
     {
         if (!cJSON_IsString(arn))
@@ -456,6 +465,7 @@ static int run_actions(struct actx *x, const struct alarm_row *r, const cJSON *c
         const char *kind = action_kind(arn->valuestring);
         if (scaling_only && strcmp(kind, "scaling") != 0)
             continue;
+        ran++;
         if (strcmp(kind, "sns") == 0) {
             if (message == NULL)
                 message = alarm_message(x, r, cfg, old_state, trigger_child);
@@ -490,7 +500,7 @@ static int run_actions(struct actx *x, const struct alarm_row *r, const cJSON *c
             break;
     }
     free(message);
-    if (rc == 0) {
+    if (rc == 0 && (ran > 0 || !scaling_only)) {
         struct alarm_scope sc = scope_of(x);
         rc = store_alarm_set_action_ms(&sc, r->name, x->now_ms) < 0 ? -1 : 0;
     }
@@ -506,6 +516,7 @@ struct parent_ctx {
     int n;
 };
 
+/* store_alarm_refs_each callback: collects the names into struct parent_ctx. */
 static int collect_name(void *ctx, const char *name)
 {
     struct parent_ctx *p = ctx;
@@ -633,6 +644,9 @@ static const char *rule_state(void *ctx, const char *ref)
  * Returns 0 or -1. */
 static int evaluate_composite(struct actx *x, const char *name, const char *trigger)
 {
+    /* a pathological graph of composites stops here, as CloudWatch stops on cycles */
+    if (x->budget-- <= 0)
+        return 0;
     struct alarm_scope sc = scope_of(x);
     struct alarm_row r = {0};
     int got = store_alarm_get(&sc, name, &r);
@@ -720,6 +734,7 @@ struct menv {
 
 static int menv_eval(struct menv *e, int i);
 
+/* Sets *out to a deep copy of v. */
 static void value_copy(const struct mm_value *v, struct mm_value *out)
 {
     *out = *v;
@@ -739,6 +754,7 @@ static void value_copy(const struct mm_value *v, struct mm_value *out)
     }
 }
 
+/* mm_env.lookup: the value of query id (evaluated on first use). */
 static int menv_lookup(void *ctx, const char *id, struct mm_value *out)
 {
     struct menv *e = ctx;
@@ -753,6 +769,7 @@ static int menv_lookup(void *ctx, const char *id, struct mm_value *out)
     return 1;
 }
 
+/* mm_env.metrics: the MetricStat queries whose id contains filter, in order. */
 static int menv_metrics(void *ctx, const char *filter, struct mm_value *out)
 {
     struct menv *e = ctx;
@@ -985,6 +1002,11 @@ static int evaluate_metric(struct actx *x, struct alarm_row *r, const cJSON *cfg
     if (period <= 0 || N <= 0 || cfg_item(cfg, "ThresholdMetricId") ||
         alarms_treat_parse(cfg_str(cfg, "TreatMissingData"), &spec.treat) != 0)
         return 0; /* not evaluable (anomaly models are refused when the alarm is put) */
+    /* "Alarms that evaluate metrics in the AWS/DynamoDB namespace always ignore missing data
+     * even if you choose a different option for TreatMissingData" (PutMetricAlarm) */
+    const char *ns = cfg_str(cfg, "Namespace");
+    if (!metrics && ns && strcmp(ns, "AWS/DynamoDB") == 0)
+        spec.treat = ALARMS_IGNORE;
     int n = alarms_range(N);
     int64_t end = x->now_ms / MINUTE_MS * MINUTE_MS;
     int64_t start = end - (int64_t)n * period * 1000;
@@ -1051,7 +1073,7 @@ int alarms_tick(struct tick *t)
             return -1;
         int rc = 0;
         for (int i = 0; i < n; i++) {
-            struct actx x = {t->sim, t->team, rows[i].region, t->now_ms, 0};
+            struct actx x = {t->sim, t->team, rows[i].region, t->now_ms, 0, ALARMS_MAX_CASCADE};
             struct alarm_scope sc = scope_of(&x);
             if (rc == 0) {
                 int composite = strcmp(rows[i].type, ALARM_TYPE_COMPOSITE) == 0;
@@ -1083,14 +1105,10 @@ int alarms_tick(struct tick *t)
             break;
     }
     /* history older than CloudWatch keeps it, once an hour */
-    if (t->now_ms % (60 * MINUTE_MS) == 0) {
-        sqlite3_stmt *st = store_stmt(t->sim->store, "DELETE FROM cw_alarm_history "
-                                                     "WHERE account = ?1 AND ts_ms < ?2");
-        sqlite3_bind_text(st, 1, t->team->account, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, t->now_ms - HISTORY_KEEP_MS);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            return -1;
-    }
+    if (t->now_ms % (60 * MINUTE_MS) == 0 &&
+        store_alarm_history_prune(t->sim->store, t->team->account,
+                                  t->now_ms - HISTORY_KEEP_MS) != 0)
+        return -1;
     return 0;
 }
 
@@ -1100,7 +1118,7 @@ int alarms_put(struct sim *sim, struct team *team, const char *region, const cha
                const cJSON *config, int actions_enabled, const char *const *children,
                int nchildren, const cJSON *tags, int64_t now_ms, int *created)
 {
-    struct actx x = {sim, team, region, now_ms, 0};
+    struct actx x = {sim, team, region, now_ms, 0, ALARMS_MAX_CASCADE};
     struct alarm_scope sc = scope_of(&x);
     const char *name = cfg_str(config, "AlarmName");
     struct alarm_row old = {0}, row = {0};
@@ -1184,7 +1202,7 @@ out:
 int alarms_delete(struct sim *sim, struct team *team, const char *region, const char *name,
                   int64_t now_ms)
 {
-    struct actx x = {sim, team, region, now_ms, 0};
+    struct actx x = {sim, team, region, now_ms, 0, ALARMS_MAX_CASCADE};
     struct alarm_scope sc = scope_of(&x);
     struct alarm_row r = {0};
     int got = store_alarm_get(&sc, name, &r);
@@ -1203,7 +1221,7 @@ int alarms_delete(struct sim *sim, struct team *team, const char *region, const 
 int alarms_set_actions_enabled(struct sim *sim, struct team *team, const char *region,
                                const char *name, int on, int64_t now_ms)
 {
-    struct actx x = {sim, team, region, now_ms, 0};
+    struct actx x = {sim, team, region, now_ms, 0, ALARMS_MAX_CASCADE};
     struct alarm_scope sc = scope_of(&x);
     struct alarm_row r = {0};
     int got = store_alarm_get(&sc, name, &r);
@@ -1240,7 +1258,7 @@ int alarms_set_state(struct sim *sim, struct team *team, const char *region, con
                      const char *state, const char *reason, const char *reason_data,
                      int64_t now_ms)
 {
-    struct actx x = {sim, team, region, now_ms, 0};
+    struct actx x = {sim, team, region, now_ms, 0, ALARMS_MAX_CASCADE};
     struct alarm_scope sc = scope_of(&x);
     struct alarm_row r = {0};
     int got = store_alarm_get(&sc, name, &r);

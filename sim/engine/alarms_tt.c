@@ -265,6 +265,7 @@ struct find_policy {
     int found;
 };
 
+/* store_aas_policy_each callback: copies the policy whose ARN is f->arn. */
 static int match_policy(void *ctx, const struct aas_policy *p)
 {
     struct find_policy *f = ctx;

@@ -15,6 +15,8 @@
  * world model calls autoscaling_apply, and a registration that moves MinCapacity/MaxCapacity
  * past an ECS service's desired count moves the count (autoscaling_fit_capacity), as AWS does.
  * Only ECS services act; targets of the other namespaces AWS accepts are stored and kept.
+ * A target tracking policy's CloudWatch alarms (TargetTracking-...-AlarmHigh/-AlarmLow) are
+ * created, updated and deleted with the policy (and with its target) by sim/engine/alarms.h.
  * Times come from c->now_ms, ids and ARNs from the team's id generator.
  *
  * Error texts: AWS's where public reports quote them ("ECS service doesn't exist: ...",

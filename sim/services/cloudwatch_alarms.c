@@ -71,6 +71,8 @@
 #define HISTORY_PAGE_DEFAULT 100
 #define MAX_TAGS 50
 #define MAX_MATH_METRICS 10
+#define MAX_PARENTS 150 /* composite alarms one alarm may be a child of */
+#define MAX_METRIC_QUERIES 500 /* GetMetricData's limit; an alarm needs far fewer */
 #define TOKEN_PREFIX "cwa1."
 
 #define MSG_NOT_NULL "%s must not be null"
@@ -111,6 +113,8 @@
     "Alarms based on anomaly detection models cannot have Auto Scaling actions."
 #define MSG_DS_TYPE_CLASH "An alarm named %s already exists and is a %s."
 #define MSG_DS_TOO_MANY_METRICS "A math expression alarm can use at most 10 metrics."
+#define MSG_DS_PARENTS "The alarm %s is already in the rules of %d composite alarms."
+#define MSG_DS_METRICS_SIZE "The collection Metrics must not have a size greater than %d."
 #define MSG_DS_QUERY_ID                                                                        \
     "The value %s for parameter Metrics.member.%d.Id is not matching the expected pattern "    \
     "^[a-z][a-zA-Z0-9_]*$."
@@ -149,6 +153,7 @@ static int store_failed(struct call *c)
     return call_error(c, "InternalServiceError", "The alarm store failed.");
 }
 
+/* The number of items of a list member, 0 when absent. */
 static int list_size(const cJSON *v)
 {
     return cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
@@ -157,6 +162,7 @@ static int list_size(const cJSON *v)
 static const char *const anomaly_ops[] = {"LessThanLowerOrGreaterThanUpperThreshold",
                                           "LessThanLowerThreshold", "GreaterThanUpperThreshold"};
 
+/* Returns 1 if op is one of the anomaly detection comparison operators. */
 static int is_anomaly_op(const char *op)
 {
     for (size_t i = 0; i < sizeof anomaly_ops / sizeof anomaly_ops[0]; i++) {
@@ -244,6 +250,7 @@ struct arn {
     const char *resource;
 };
 
+/* Splits s into a. Returns 0, or -1 when s is not of that form. */
 static int arn_split(const char *s, struct arn *a)
 {
     if (strncmp(s, "arn:", 4) != 0)
@@ -264,6 +271,7 @@ static int arn_split(const char *s, struct arn *a)
     return *p ? 0 : -1;
 }
 
+/* Returns 1 if s is an account id: twelve digits. */
 static int twelve_digits(const char *s)
 {
     if (strlen(s) != 12)
@@ -409,6 +417,8 @@ static int trial_metrics(void *ctx, const char *filter, struct mm_value *out)
 static int check_metrics(struct call *c, const cJSON *metrics, const char *tmi, int *period)
 {
     int n = cJSON_GetArraySize(metrics), nstat = 0, returning = 0, p = 0;
+    if (n > MAX_METRIC_QUERIES)
+        return call_error(c, "InvalidParameterValue", MSG_DS_METRICS_SIZE, MAX_METRIC_QUERIES);
     const char **ids = xcalloc((size_t)n, sizeof *ids);
     int rc = SIM_ERROR, i = 0;
     const cJSON *q;
@@ -673,6 +683,23 @@ int cw_op_PutMetricAlarm(struct call *c)
 
 /* ---- PutCompositeAlarm ------------------------------------------------------------------- */
 
+/* Counts the composite alarms other than self that reference an alarm. */
+struct parent_count {
+    const char *self;
+    int n;
+};
+
+/* store_alarm_refs_each callback of struct parent_count. */
+static int count_parent(void *ctx, const char *parent)
+{
+    struct parent_count *p = ctx;
+    if (strcmp(parent, p->self) != 0)
+        p->n++;
+    return 0;
+}
+
+/* PutCompositeAlarm: checks the rule (its alarms must exist) and the actions, and hands the
+ * alarm to the engine. */
 int cw_op_PutCompositeAlarm(struct call *c)
 {
     const cJSON *in = c->in;
@@ -711,8 +738,20 @@ int cw_op_PutCompositeAlarm(struct call *c)
         int dup = 0;
         for (int k = 0; k < nchildren; k++)
             dup |= strcmp(children[k], child) == 0;
-        if (!dup)
-            children[nchildren++] = child;
+        if (dup)
+            continue;
+        /* "Any single alarm can be included in the rule expressions of as many as 150
+         * composite alarms" (PutCompositeAlarm) */
+        struct parent_count pc = {.self = name};
+        if (store_alarm_refs_each(&sc, child, 1, count_parent, &pc) != 0) {
+            store_failed(c);
+            goto out;
+        }
+        if (pc.n >= MAX_PARENTS) {
+            call_error(c, "LimitExceeded", MSG_DS_PARENTS, child, MAX_PARENTS);
+            goto out;
+        }
+        children[nchildren++] = child;
     }
     if (missing.len) {
         call_error(c, "ValidationError", MSG_MISSING_CHILDREN, missing.p);
@@ -785,6 +824,7 @@ static int has_action_prefix(const cJSON *cfg, const char *prefix)
     return 0;
 }
 
+/* Returns 1 if the string list names holds name. */
 static int in_names(const cJSON *names, const char *name)
 {
     const cJSON *n;
@@ -796,6 +836,7 @@ static int in_names(const cJSON *names, const char *name)
     return 0;
 }
 
+/* store_alarm_each callback: adds r to the page when it passes the filters. */
 static int take_alarm(void *ctx, const struct alarm_row *r)
 {
     struct describe *d = ctx;
@@ -832,6 +873,7 @@ struct family {
     const char *after;
 };
 
+/* store_alarm_refs_each callback: adds a child or parent with the members AWS returns. */
 static int take_relative(void *ctx, const char *name)
 {
     struct family *f = ctx;
@@ -867,6 +909,8 @@ static int take_relative(void *ctx, const char *name)
     return 0;
 }
 
+/* DescribeAlarms: one page of the alarms that pass the filters, in name order (see the file
+ * header), or the children / parents of one alarm. */
 int cw_op_DescribeAlarms(struct call *c)
 {
     const cJSON *in = c->in;
@@ -941,6 +985,7 @@ struct for_metric {
     const char *dims; /* canonical key of the request's Dimensions, or NULL */
 };
 
+/* store_alarm_each_for_metric callback: keeps the alarms that match the request's filters. */
 static int take_for_metric(void *ctx, const struct alarm_row *r)
 {
     struct for_metric *f = ctx;
@@ -966,6 +1011,8 @@ static int take_for_metric(void *ctx, const struct alarm_row *r)
     return 0;
 }
 
+/* DescribeAlarmsForMetric: the single-metric alarms of the metric (dimensions matched as a
+ * set), filtered by statistic, period and unit. */
 int cw_op_DescribeAlarmsForMetric(struct call *c)
 {
     struct for_metric f = {.c = c};
@@ -999,13 +1046,14 @@ int cw_op_DescribeAlarmsForMetric(struct call *c)
     return rc == 0 ? SIM_OK : store_failed(c);
 }
 
-/* ---- DeleteAlarms ----------------------------------------------------------------------------- */
+/* ---- DeleteAlarms --------------------------------------------------------------------------- */
 
 struct parents_check {
     const cJSON *names;
     int outside; /* a parent that is not being deleted */
 };
 
+/* store_alarm_refs_each callback: notes a parent that is not being deleted with its child. */
 static int check_parent(void *ctx, const char *parent)
 {
     struct parents_check *p = ctx;
@@ -1016,6 +1064,8 @@ static int check_parent(void *ctx, const char *parent)
     return 0;
 }
 
+/* DeleteAlarms: at most one composite alarm, none that another composite alarm still
+ * depends on; unknown names are ignored. */
 int cw_op_DeleteAlarms(struct call *c)
 {
     const cJSON *names = param(c->in, "AlarmNames");
@@ -1070,6 +1120,8 @@ int cw_op_DeleteAlarms(struct call *c)
 
 /* ---- SetAlarmState, Enable/DisableAlarmActions --------------------------------------------- */
 
+/* SetAlarmState: sets the state until the next evaluation, running the actions of a new
+ * state. */
 int cw_op_SetAlarmState(struct call *c)
 {
     const char *data = param_str(c->in, "StateReasonData");
@@ -1101,6 +1153,7 @@ static int set_actions(struct call *c, int on)
     return SIM_OK;
 }
 
+/* EnableAlarmActions and DisableAlarmActions: unknown names are ignored. */
 int cw_op_EnableAlarmActions(struct call *c)
 {
     return set_actions(c, 1);
@@ -1119,6 +1172,7 @@ struct history_page {
     int64_t last;
 };
 
+/* store_alarm_history_each callback: adds one item to the page. */
 static int take_history(void *ctx, const struct alarm_history *h)
 {
     struct history_page *p = ctx;
@@ -1139,6 +1193,8 @@ static int take_history(void *ctx, const struct alarm_history *h)
     return 0;
 }
 
+/* DescribeAlarmHistory: one page of the history items that pass the filters, newest first
+ * unless ScanBy says otherwise. */
 int cw_op_DescribeAlarmHistory(struct call *c)
 {
     const cJSON *in = c->in;
@@ -1186,13 +1242,15 @@ int cw_op_DescribeAlarmHistory(struct call *c)
     return SIM_OK;
 }
 
-/* ---- tags ------------------------------------------------------------------------------------- */
+/* ---- tags ----------------------------------------------------------------------------------- */
 
 /* Reads an alarm ARN of the caller's account and region into its alarm's name (pointer into
  * arn). Returns SIM_OK, or SIM_ERROR with the error set. */
 static int tag_target(struct call *c, const char *arn, const char **name)
 {
     struct arn a;
+    if (arn == NULL)
+        return call_error(c, "MissingParameter", "The parameter ResourceARN is required.");
     if (arn_split(arn, &a) != 0 || strcmp(a.service, "cloudwatch") != 0)
         return call_error(c, "InvalidParameterValue", MSG_DS_BAD_TAG_ARN, arn);
     const char *n = alarms_ref_name(arn, c->tenant.account, c->tenant.region);
@@ -1216,6 +1274,7 @@ static char *tag_resource(const struct call *c, const char *name)
     return alarm_arn(c, name);
 }
 
+/* TagResource: adds or replaces tags of an alarm, at most 50 in all. */
 int cw_op_TagResource(struct call *c)
 {
     const char *name;
@@ -1267,6 +1326,7 @@ out:
     return rc;
 }
 
+/* UntagResource: removes tags of an alarm (unknown keys are ignored). */
 int cw_op_UntagResource(struct call *c)
 {
     const char *name;
@@ -1287,6 +1347,7 @@ int cw_op_UntagResource(struct call *c)
     return SIM_OK;
 }
 
+/* ListTagsForResource: an alarm's tags in key order. */
 int cw_op_ListTagsForResource(struct call *c)
 {
     const char *name;

@@ -414,11 +414,12 @@ int store_alarm_history_each(const struct alarm_scope *sc, const struct alarm_hi
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int store_alarm_history_prune(const struct alarm_scope *sc, int64_t before_ms)
+int store_alarm_history_prune(struct store *s, const char *account, int64_t before_ms)
 {
-    sqlite3_stmt *st = scoped(sc, "DELETE FROM cw_alarm_history WHERE account = ?1 "
-                                  "AND region = ?2 AND ts_ms < ?3");
-    sqlite3_bind_int64(st, 3, before_ms);
+    sqlite3_stmt *st = store_stmt(s, "DELETE FROM cw_alarm_history WHERE account = ?1 "
+                                     "AND ts_ms < ?2");
+    sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, before_ms);
     return exec_done(st);
 }
 

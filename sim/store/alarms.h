@@ -139,8 +139,9 @@ struct alarm_history_filter {
 typedef int (*store_alarm_history_fn)(void *ctx, const struct alarm_history *h);
 int store_alarm_history_each(const struct alarm_scope *sc, const struct alarm_history_filter *f,
                              store_alarm_history_fn fn, void *ctx);
-/* Deletes the scope's history items older than before_ms. Returns 0 or -1. */
-int store_alarm_history_prune(const struct alarm_scope *sc, int64_t before_ms);
+/* Deletes the account's history items (every region) older than before_ms. Returns 0 or
+ * -1. */
+int store_alarm_history_prune(struct store *st, const char *account, int64_t before_ms);
 
 /* ---- tags (resource = the alarm ARN) ---------------------------------------------------- */
 
