@@ -16,6 +16,7 @@ extern struct sim_service service_autoscaling;
 extern struct sim_service service_cloudwatch;
 extern struct sim_service service_ec2;
 extern struct sim_service service_ecs;
+extern struct sim_service service_logs;
 extern struct sim_service service_sns;
 extern struct sim_service service_ssm;
 extern struct sim_service service_sts;
@@ -25,6 +26,7 @@ static struct sim_service *const services[] = {
     &service_cloudwatch,
     &service_ec2,
     &service_ecs,
+    &service_logs,
     &service_sns,
     &service_ssm,
     &service_sts,

@@ -3336,6 +3336,557 @@ static const struct model_service m_ecs = {
     .nshapes = 314,
 };
 
+static const struct model_member m_logs_m0[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"kmsKeyId", NULL, NULL, 2, 0},
+    {"tags", NULL, NULL, 3, 0},
+    {"logGroupClass", NULL, NULL, 6, 0},
+    {"deletionProtectionEnabled", NULL, NULL, 7, 0},
+};
+static const struct model_member m_logs_m3[] = {
+    {"key", NULL, NULL, 4, 0},
+    {"value", NULL, NULL, 5, 0},
+};
+static const char *const m_logs_e6[] = {"STANDARD", "INFREQUENT_ACCESS", "DELIVERY", NULL};
+static const struct model_member m_logs_m8[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"logStreamName", NULL, NULL, 9, MF_REQUIRED},
+};
+static const struct model_member m_logs_m10[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_logs_m11[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"logStreamName", NULL, NULL, 9, MF_REQUIRED},
+};
+static const struct model_member m_logs_m12[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_logs_m13[] = {
+    {"accountIdentifiers", NULL, NULL, 14, 0},
+    {"logGroupNamePrefix", NULL, NULL, 1, 0},
+    {"logGroupNamePattern", NULL, NULL, 16, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+    {"limit", NULL, NULL, 18, 0},
+    {"includeLinkedAccounts", NULL, NULL, 19, 0},
+    {"logGroupClass", NULL, NULL, 6, 0},
+    {"logGroupIdentifiers", NULL, NULL, 20, 0},
+};
+static const struct model_member m_logs_m14[] = {
+    {"member", NULL, NULL, 15, 0},
+};
+static const struct model_member m_logs_m20[] = {
+    {"member", NULL, NULL, 21, 0},
+};
+static const struct model_member m_logs_m22[] = {
+    {"logGroups", NULL, NULL, 23, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+};
+static const struct model_member m_logs_m23[] = {
+    {"member", NULL, NULL, 24, 0},
+};
+static const struct model_member m_logs_m24[] = {
+    {"logGroupName", NULL, NULL, 1, 0},
+    {"creationTime", NULL, NULL, 25, 0},
+    {"retentionInDays", NULL, NULL, 26, 0},
+    {"metricFilterCount", NULL, NULL, 27, 0},
+    {"arn", NULL, NULL, 28, 0},
+    {"storedBytes", NULL, NULL, 29, 0},
+    {"kmsKeyId", NULL, NULL, 2, 0},
+    {"dataProtectionStatus", NULL, NULL, 30, 0},
+    {"inheritedProperties", NULL, NULL, 31, 0},
+    {"logGroupClass", NULL, NULL, 6, 0},
+    {"logGroupArn", NULL, NULL, 28, 0},
+    {"deletionProtectionEnabled", NULL, NULL, 7, 0},
+    {"bearerTokenAuthenticationEnabled", NULL, NULL, 33, 0},
+};
+static const char *const m_logs_e30[] = {"ACTIVATED", "DELETED", "ARCHIVED", "DISABLED", NULL};
+static const struct model_member m_logs_m31[] = {
+    {"member", NULL, NULL, 32, 0},
+};
+static const char *const m_logs_e32[] = {"ACCOUNT_DATA_PROTECTION", NULL};
+static const struct model_member m_logs_m34[] = {
+    {"logGroupName", NULL, NULL, 1, 0},
+    {"logGroupIdentifier", NULL, NULL, 21, 0},
+    {"logStreamNamePrefix", NULL, NULL, 9, 0},
+    {"orderBy", NULL, NULL, 35, 0},
+    {"descending", NULL, NULL, 36, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+    {"limit", NULL, NULL, 18, 0},
+};
+static const char *const m_logs_e35[] = {"LogStreamName", "LastEventTime", NULL};
+static const struct model_member m_logs_m37[] = {
+    {"logStreams", NULL, NULL, 38, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+};
+static const struct model_member m_logs_m38[] = {
+    {"member", NULL, NULL, 39, 0},
+};
+static const struct model_member m_logs_m39[] = {
+    {"logStreamName", NULL, NULL, 9, 0},
+    {"creationTime", NULL, NULL, 25, 0},
+    {"firstEventTimestamp", NULL, NULL, 25, 0},
+    {"lastEventTimestamp", NULL, NULL, 25, 0},
+    {"lastIngestionTime", NULL, NULL, 25, 0},
+    {"uploadSequenceToken", NULL, NULL, 40, 0},
+    {"arn", NULL, NULL, 28, 0},
+    {"storedBytes", NULL, NULL, 29, 0},
+};
+static const struct model_member m_logs_m41[] = {
+    {"logGroupName", NULL, NULL, 1, 0},
+    {"status", NULL, NULL, 42, 0},
+    {"maxResults", NULL, NULL, 43, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+    {"queryLanguage", NULL, NULL, 44, 0},
+};
+static const char *const m_logs_e42[] = {"Scheduled", "Running", "Complete", "Failed", "Cancelled", "Timeout", "Unknown", NULL};
+static const char *const m_logs_e44[] = {"CWLI", "SQL", "PPL", NULL};
+static const struct model_member m_logs_m45[] = {
+    {"queries", NULL, NULL, 46, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+};
+static const struct model_member m_logs_m46[] = {
+    {"member", NULL, NULL, 47, 0},
+};
+static const struct model_member m_logs_m47[] = {
+    {"queryLanguage", NULL, NULL, 44, 0},
+    {"queryId", NULL, NULL, 48, 0},
+    {"queryString", NULL, NULL, 49, 0},
+    {"status", NULL, NULL, 42, 0},
+    {"createTime", NULL, NULL, 25, 0},
+    {"logGroupName", NULL, NULL, 1, 0},
+    {"queryDuration", NULL, NULL, 50, 0},
+    {"bytesScanned", NULL, NULL, 51, 0},
+    {"userIdentity", NULL, NULL, 52, 0},
+};
+static const struct model_member m_logs_m53[] = {
+    {"logGroupName", NULL, NULL, 1, 0},
+    {"logGroupIdentifier", NULL, NULL, 21, 0},
+    {"logStreamNames", NULL, NULL, 54, 0},
+    {"logStreamNamePrefix", NULL, NULL, 9, 0},
+    {"startTime", NULL, NULL, 25, 0},
+    {"endTime", NULL, NULL, 25, 0},
+    {"filterPattern", NULL, NULL, 55, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+    {"limit", NULL, NULL, 56, 0},
+    {"interleaved", NULL, NULL, 57, 0},
+    {"unmask", NULL, NULL, 58, 0},
+};
+static const struct model_member m_logs_m54[] = {
+    {"member", NULL, NULL, 9, 0},
+};
+static const struct model_member m_logs_m59[] = {
+    {"events", NULL, NULL, 60, 0},
+    {"searchedLogStreams", NULL, NULL, 64, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+};
+static const struct model_member m_logs_m60[] = {
+    {"member", NULL, NULL, 61, 0},
+};
+static const struct model_member m_logs_m61[] = {
+    {"logStreamName", NULL, NULL, 9, 0},
+    {"timestamp", NULL, NULL, 25, 0},
+    {"message", NULL, NULL, 62, 0},
+    {"ingestionTime", NULL, NULL, 25, 0},
+    {"eventId", NULL, NULL, 63, 0},
+};
+static const struct model_member m_logs_m64[] = {
+    {"member", NULL, NULL, 65, 0},
+};
+static const struct model_member m_logs_m65[] = {
+    {"logStreamName", NULL, NULL, 9, 0},
+    {"searchedCompletely", NULL, NULL, 66, 0},
+};
+static const struct model_member m_logs_m67[] = {
+    {"logGroupName", NULL, NULL, 1, 0},
+    {"logGroupIdentifier", NULL, NULL, 21, 0},
+    {"logStreamName", NULL, NULL, 9, MF_REQUIRED},
+    {"startTime", NULL, NULL, 25, 0},
+    {"endTime", NULL, NULL, 25, 0},
+    {"nextToken", NULL, NULL, 17, 0},
+    {"limit", NULL, NULL, 56, 0},
+    {"startFromHead", NULL, NULL, 68, 0},
+    {"unmask", NULL, NULL, 58, 0},
+};
+static const struct model_member m_logs_m69[] = {
+    {"events", NULL, NULL, 70, 0},
+    {"nextForwardToken", NULL, NULL, 17, 0},
+    {"nextBackwardToken", NULL, NULL, 17, 0},
+};
+static const struct model_member m_logs_m70[] = {
+    {"member", NULL, NULL, 71, 0},
+};
+static const struct model_member m_logs_m71[] = {
+    {"timestamp", NULL, NULL, 25, 0},
+    {"message", NULL, NULL, 62, 0},
+    {"ingestionTime", NULL, NULL, 25, 0},
+};
+static const struct model_member m_logs_m72[] = {
+    {"logRecordPointer", NULL, NULL, 73, MF_REQUIRED},
+    {"unmask", NULL, NULL, 58, 0},
+};
+static const struct model_member m_logs_m74[] = {
+    {"logRecord", NULL, NULL, 75, 0},
+};
+static const struct model_member m_logs_m75[] = {
+    {"key", NULL, NULL, 76, 0},
+    {"value", NULL, NULL, 77, 0},
+};
+static const struct model_member m_logs_m78[] = {
+    {"queryId", NULL, NULL, 48, MF_REQUIRED},
+    {"nextToken", NULL, NULL, 79, 0},
+    {"maxItems", NULL, NULL, 80, 0},
+};
+static const struct model_member m_logs_m81[] = {
+    {"queryLanguage", NULL, NULL, 44, 0},
+    {"results", NULL, NULL, 82, 0},
+    {"statistics", NULL, NULL, 85, 0},
+    {"status", NULL, NULL, 42, 0},
+    {"encryptionKey", NULL, NULL, 87, 0},
+    {"nextToken", NULL, NULL, 79, 0},
+};
+static const struct model_member m_logs_m82[] = {
+    {"member", NULL, NULL, 83, 0},
+};
+static const struct model_member m_logs_m83[] = {
+    {"member", NULL, NULL, 84, 0},
+};
+static const struct model_member m_logs_m84[] = {
+    {"field", NULL, NULL, 76, 0},
+    {"value", NULL, NULL, 77, 0},
+};
+static const struct model_member m_logs_m85[] = {
+    {"recordsMatched", NULL, NULL, 86, 0},
+    {"recordsScanned", NULL, NULL, 86, 0},
+    {"estimatedRecordsSkipped", NULL, NULL, 86, 0},
+    {"bytesScanned", NULL, NULL, 86, 0},
+    {"estimatedBytesSkipped", NULL, NULL, 86, 0},
+    {"logGroupsScanned", NULL, NULL, 86, 0},
+};
+static const struct model_member m_logs_m88[] = {
+    {"resourceArn", NULL, NULL, 89, MF_REQUIRED},
+};
+static const struct model_member m_logs_m90[] = {
+    {"tags", NULL, NULL, 3, 0},
+};
+static const struct model_member m_logs_m91[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_logs_m92[] = {
+    {"tags", NULL, NULL, 3, 0},
+};
+static const struct model_member m_logs_m93[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"logStreamName", NULL, NULL, 9, MF_REQUIRED},
+    {"logEvents", NULL, NULL, 94, MF_REQUIRED},
+    {"sequenceToken", NULL, NULL, 40, 0},
+    {"entity", NULL, NULL, 96, 0},
+};
+static const struct model_member m_logs_m94[] = {
+    {"member", NULL, NULL, 95, 0},
+};
+static const struct model_member m_logs_m95[] = {
+    {"timestamp", NULL, NULL, 25, MF_REQUIRED},
+    {"message", NULL, NULL, 62, MF_REQUIRED},
+};
+static const struct model_member m_logs_m96[] = {
+    {"keyAttributes", NULL, NULL, 97, 0},
+    {"attributes", NULL, NULL, 100, 0},
+};
+static const struct model_member m_logs_m97[] = {
+    {"key", NULL, NULL, 98, 0},
+    {"value", NULL, NULL, 99, 0},
+};
+static const struct model_member m_logs_m100[] = {
+    {"key", NULL, NULL, 101, 0},
+    {"value", NULL, NULL, 102, 0},
+};
+static const struct model_member m_logs_m103[] = {
+    {"nextSequenceToken", NULL, NULL, 40, 0},
+    {"rejectedLogEventsInfo", NULL, NULL, 104, 0},
+    {"rejectedEntityInfo", NULL, NULL, 106, 0},
+};
+static const struct model_member m_logs_m104[] = {
+    {"tooNewLogEventStartIndex", NULL, NULL, 105, 0},
+    {"tooOldLogEventEndIndex", NULL, NULL, 105, 0},
+    {"expiredLogEventEndIndex", NULL, NULL, 105, 0},
+};
+static const struct model_member m_logs_m106[] = {
+    {"errorType", NULL, NULL, 107, MF_REQUIRED},
+};
+static const char *const m_logs_e107[] = {"InvalidEntity", "InvalidTypeValue", "InvalidKeyAttributes", "InvalidAttributes", "EntitySizeTooLarge", "UnsupportedLogGroupType", "MissingRequiredFields", NULL};
+static const struct model_member m_logs_m108[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"retentionInDays", NULL, NULL, 26, MF_REQUIRED},
+};
+static const struct model_member m_logs_m109[] = {
+    {"queryLanguage", NULL, NULL, 44, 0},
+    {"logGroupName", NULL, NULL, 1, 0},
+    {"logGroupNames", NULL, NULL, 110, 0},
+    {"logGroupIdentifiers", NULL, NULL, 111, 0},
+    {"startTime", NULL, NULL, 25, MF_REQUIRED},
+    {"endTime", NULL, NULL, 25, MF_REQUIRED},
+    {"queryString", NULL, NULL, 49, MF_REQUIRED},
+    {"limit", NULL, NULL, 112, 0},
+};
+static const struct model_member m_logs_m110[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_logs_m111[] = {
+    {"member", NULL, NULL, 21, 0},
+};
+static const struct model_member m_logs_m113[] = {
+    {"queryId", NULL, NULL, 48, 0},
+};
+static const struct model_member m_logs_m114[] = {
+    {"queryId", NULL, NULL, 48, MF_REQUIRED},
+};
+static const struct model_member m_logs_m115[] = {
+    {"success", NULL, NULL, 116, 0},
+};
+static const struct model_member m_logs_m117[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"tags", NULL, NULL, 3, MF_REQUIRED},
+};
+static const struct model_member m_logs_m118[] = {
+    {"resourceArn", NULL, NULL, 89, MF_REQUIRED},
+    {"tags", NULL, NULL, 3, MF_REQUIRED},
+};
+static const struct model_member m_logs_m119[] = {
+    {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"tags", NULL, NULL, 120, MF_REQUIRED},
+};
+static const struct model_member m_logs_m120[] = {
+    {"member", NULL, NULL, 4, 0},
+};
+static const struct model_member m_logs_m121[] = {
+    {"resourceArn", NULL, NULL, 89, MF_REQUIRED},
+    {"tagKeys", NULL, NULL, 122, MF_REQUIRED},
+};
+static const struct model_member m_logs_m122[] = {
+    {"member", NULL, NULL, 4, 0},
+};
+static const struct model_member m_logs_m125[] = {
+    {"expectedSequenceToken", NULL, NULL, 40, 0},
+};
+static const struct model_member m_logs_m127[] = {
+    {"message", NULL, NULL, 128, 0},
+};
+static const struct model_member m_logs_m131[] = {
+    {"expectedSequenceToken", NULL, NULL, 40, 0},
+};
+static const struct model_member m_logs_m133[] = {
+    {"queryCompileError", NULL, NULL, 134, 0},
+};
+static const struct model_member m_logs_m134[] = {
+    {"location", NULL, NULL, 135, 0},
+    {"message", NULL, NULL, 128, 0},
+};
+static const struct model_member m_logs_m135[] = {
+    {"startCharOffset", NULL, NULL, 136, 0},
+    {"endCharOffset", NULL, NULL, 136, 0},
+};
+static const struct model_member m_logs_m142[] = {
+    {"message", NULL, NULL, 128, 0},
+};
+static const struct model_member m_logs_m143[] = {
+    {"message", NULL, NULL, 128, 0},
+};
+static const struct model_member m_logs_m145[] = {
+    {"message", NULL, NULL, 128, 0},
+    {"resourceName", NULL, NULL, 89, 0},
+};
+static const struct model_shape m_logs_shapes[] = {
+    {"CreateLogGroupRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_logs_m0, NULL, 0},
+    {"LogGroupName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 512.0, "[\\.\\-_/#A-Za-z0-9]+", NULL, NULL, NULL, 0},
+    {"KmsKeyId", MK_STRING, SF_HAS_MAX, 0, 0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"Tags", MK_MAP, SF_HAS_MIN|SF_HAS_MAX, 2, 1.0, 50.0, NULL, NULL, m_logs_m3, NULL, 0},
+    {"TagKey", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$", NULL, NULL, NULL, 0},
+    {"TagValue", MK_STRING, SF_HAS_MAX, 0, 0, 256.0, "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", NULL, NULL, NULL, 0},
+    {"LogGroupClass", MK_STRING, 0, 0, 0, 0, NULL, m_logs_e6, NULL, NULL, 0},
+    {"DeletionProtectionEnabled", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"CreateLogStreamRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m8, NULL, 0},
+    {"LogStreamName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 512.0, "[^:*]*", NULL, NULL, NULL, 0},
+    {"DeleteLogGroupRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m10, NULL, 0},
+    {"DeleteLogStreamRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m11, NULL, 0},
+    {"DeleteRetentionPolicyRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m12, NULL, 0},
+    {"DescribeLogGroupsRequest", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_logs_m13, NULL, 0},
+    {"AccountIds", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 0.0, 20.0, NULL, NULL, m_logs_m14, NULL, 0},
+    {"AccountId", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 12.0, 12.0, "^\\d{12}$", NULL, NULL, NULL, 0},
+    {"LogGroupNamePattern", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 512.0, "[\\.\\-_/#A-Za-z0-9]*", NULL, NULL, NULL, 0},
+    {"NextToken", MK_STRING, SF_HAS_MIN, 0, 1.0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeLimit", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 50.0, NULL, NULL, NULL, NULL, 0},
+    {"IncludeLinkedAccounts", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeLogGroupsLogGroupIdentifiers", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 1.0, 50.0, NULL, NULL, m_logs_m20, NULL, 0},
+    {"LogGroupIdentifier", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 2048.0, "[\\w#+=/:,.@-]*", NULL, NULL, NULL, 0},
+    {"DescribeLogGroupsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m22, NULL, 0},
+    {"LogGroups", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m23, NULL, 0},
+    {"LogGroup", MK_STRUCT, 0, 13, 0, 0, NULL, NULL, m_logs_m24, NULL, 0},
+    {"Timestamp", MK_LONG, SF_HAS_MIN, 0, 0.0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Days", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"FilterCount", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Arn", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"StoredBytes", MK_LONG, SF_HAS_MIN, 0, 0.0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DataProtectionStatus", MK_STRING, 0, 0, 0, 0, NULL, m_logs_e30, NULL, NULL, 0},
+    {"InheritedProperties", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m31, NULL, 0},
+    {"InheritedProperty", MK_STRING, 0, 0, 0, 0, NULL, m_logs_e32, NULL, NULL, 0},
+    {"BearerTokenAuthenticationEnabled", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeLogStreamsRequest", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_logs_m34, NULL, 0},
+    {"OrderBy", MK_STRING, 0, 0, 0, 0, NULL, m_logs_e35, NULL, NULL, 0},
+    {"Descending", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeLogStreamsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m37, NULL, 0},
+    {"LogStreams", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m38, NULL, 0},
+    {"LogStream", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_logs_m39, NULL, 0},
+    {"SequenceToken", MK_STRING, SF_HAS_MIN, 0, 1.0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeQueriesRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_logs_m41, NULL, 0},
+    {"QueryStatus", MK_STRING, 0, 0, 0, 0, NULL, m_logs_e42, NULL, NULL, 0},
+    {"DescribeQueriesMaxResults", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1000.0, NULL, NULL, NULL, NULL, 0},
+    {"QueryLanguage", MK_STRING, 0, 0, 0, 0, NULL, m_logs_e44, NULL, NULL, 0},
+    {"DescribeQueriesResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m45, NULL, 0},
+    {"QueryInfoList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m46, NULL, 0},
+    {"QueryInfo", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_logs_m47, NULL, 0},
+    {"QueryId", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"QueryString", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 10000.0, NULL, NULL, NULL, NULL, 0},
+    {"QueryDuration", MK_LONG, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"BytesScannedValue", MK_DOUBLE, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UserIdentity", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"FilterLogEventsRequest", MK_STRUCT, 0, 11, 0, 0, NULL, NULL, m_logs_m53, NULL, 0},
+    {"InputLogStreamNames", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 1.0, 100.0, NULL, NULL, m_logs_m54, NULL, 0},
+    {"FilterPattern", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 1024.0, NULL, NULL, NULL, NULL, 0},
+    {"EventsLimit", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 10000.0, NULL, NULL, NULL, NULL, 0},
+    {"Interleaved", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Unmask", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"FilterLogEventsResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_logs_m59, NULL, 0},
+    {"FilteredLogEvents", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m60, NULL, 0},
+    {"FilteredLogEvent", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_logs_m61, NULL, 0},
+    {"EventMessage", MK_STRING, SF_HAS_MIN, 0, 1.0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EventId", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SearchedLogStreams", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m64, NULL, 0},
+    {"SearchedLogStream", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m65, NULL, 0},
+    {"LogStreamSearchedCompletely", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GetLogEventsRequest", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_logs_m67, NULL, 0},
+    {"StartFromHead", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GetLogEventsResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_logs_m69, NULL, 0},
+    {"OutputLogEvents", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m70, NULL, 0},
+    {"OutputLogEvent", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_logs_m71, NULL, 0},
+    {"GetLogRecordRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m72, NULL, 0},
+    {"LogRecordPointer", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GetLogRecordResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m74, NULL, 0},
+    {"LogRecord", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_logs_m75, NULL, 0},
+    {"Field", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"Value", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GetQueryResultsRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_logs_m78, NULL, 0},
+    {"GetQueryResultsNextToken", MK_STRING, SF_HAS_MAX, 0, 0, 1024.0, NULL, NULL, NULL, NULL, 0},
+    {"GetQueryResultsMaxItems", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 10000.0, NULL, NULL, NULL, NULL, 0},
+    {"GetQueryResultsResponse", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_logs_m81, NULL, 0},
+    {"QueryResults", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m82, NULL, 0},
+    {"ResultRows", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m83, NULL, 0},
+    {"ResultField", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m84, NULL, 0},
+    {"QueryStatistics", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_logs_m85, NULL, 0},
+    {"StatsValue", MK_DOUBLE, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EncryptionKey", MK_STRING, SF_HAS_MAX, 0, 0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"ListTagsForResourceRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m88, NULL, 0},
+    {"AmazonResourceName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1011.0, "[\\w+=/:,.@-]*", NULL, NULL, NULL, 0},
+    {"ListTagsForResourceResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m90, NULL, 0},
+    {"ListTagsLogGroupRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m91, NULL, 0},
+    {"ListTagsLogGroupResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m92, NULL, 0},
+    {"PutLogEventsRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_logs_m93, NULL, 0},
+    {"InputLogEvents", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 1.0, 10000.0, NULL, NULL, m_logs_m94, NULL, 0},
+    {"InputLogEvent", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m95, NULL, 0},
+    {"Entity", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m96, NULL, 0},
+    {"EntityKeyAttributes", MK_MAP, SF_HAS_MIN|SF_HAS_MAX, 2, 2.0, 4.0, NULL, NULL, m_logs_m97, NULL, 0},
+    {"EntityKeyAttributesKey", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 32.0, NULL, NULL, NULL, NULL, 0},
+    {"EntityKeyAttributesValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 512.0, NULL, NULL, NULL, NULL, 0},
+    {"EntityAttributes", MK_MAP, SF_HAS_MIN|SF_HAS_MAX, 2, 0.0, 10.0, NULL, NULL, m_logs_m100, NULL, 0},
+    {"EntityAttributesKey", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"EntityAttributesValue", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 512.0, NULL, NULL, NULL, NULL, 0},
+    {"PutLogEventsResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_logs_m103, NULL, 0},
+    {"RejectedLogEventsInfo", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_logs_m104, NULL, 0},
+    {"LogEventIndex", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"RejectedEntityInfo", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m106, NULL, 0},
+    {"EntityRejectionErrorType", MK_STRING, 0, 0, 0, 0, NULL, m_logs_e107, NULL, NULL, 0},
+    {"PutRetentionPolicyRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m108, NULL, 0},
+    {"StartQueryRequest", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_logs_m109, NULL, 0},
+    {"LogGroupNames", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m110, NULL, 0},
+    {"LogGroupIdentifiers", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_logs_m111, NULL, 0},
+    {"EventsLimitStartQuery", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 100000.0, NULL, NULL, NULL, NULL, 0},
+    {"StartQueryResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m113, NULL, 0},
+    {"StopQueryRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m114, NULL, 0},
+    {"StopQueryResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_logs_m115, NULL, 0},
+    {"Success", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TagLogGroupRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m117, NULL, 0},
+    {"TagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m118, NULL, 0},
+    {"UntagLogGroupRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m119, NULL, 0},
+    {"TagList", MK_LIST, SF_HAS_MIN, 1, 1.0, 0, NULL, NULL, m_logs_m120, NULL, 0},
+    {"UntagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m121, NULL, 0},
+    {"TagKeyList", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 0.0, 50.0, NULL, NULL, m_logs_m122, NULL, 0},
+    {"AccessDeniedException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ConflictException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DataAlreadyAcceptedException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_logs_m125, NULL, 0},
+    {"InternalServerException", MK_STRUCT, SF_EXCEPTION, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InternalStreamingException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_logs_m127, NULL, 0},
+    {"Message", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InvalidOperationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InvalidParameterException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InvalidSequenceTokenException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_logs_m131, NULL, 0},
+    {"LimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MalformedQueryException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_logs_m133, NULL, 0},
+    {"QueryCompileError", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m134, NULL, 0},
+    {"QueryCompileErrorLocation", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_logs_m135, NULL, 0},
+    {"QueryCharOffset", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"OperationAbortedException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ResourceAlreadyExistsException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ResourceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ServiceQuotaExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ServiceUnavailableException", MK_STRUCT, SF_EXCEPTION, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SessionStreamingException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_logs_m142, NULL, 0},
+    {"SessionTimeoutException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_logs_m143, NULL, 0},
+    {"ThrottlingException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TooManyTagsException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 2, 0, 0, NULL, NULL, m_logs_m145, NULL, 0},
+    {"UnrecognizedClientException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ValidationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+};
+static const struct model_op m_logs_ops[] = {
+    {"CreateLogGroup", 0, -1, NULL},
+    {"CreateLogStream", 8, -1, NULL},
+    {"DeleteLogGroup", 10, -1, NULL},
+    {"DeleteLogStream", 11, -1, NULL},
+    {"DeleteRetentionPolicy", 12, -1, NULL},
+    {"DescribeLogGroups", 13, 22, NULL},
+    {"DescribeLogStreams", 34, 37, NULL},
+    {"DescribeQueries", 41, 45, NULL},
+    {"FilterLogEvents", 53, 59, NULL},
+    {"GetLogEvents", 67, 69, NULL},
+    {"GetLogRecord", 72, 74, NULL},
+    {"GetQueryResults", 78, 81, NULL},
+    {"ListTagsForResource", 88, 90, NULL},
+    {"ListTagsLogGroup", 91, 92, NULL},
+    {"PutLogEvents", 93, 103, NULL},
+    {"PutRetentionPolicy", 108, -1, NULL},
+    {"StartQuery", 109, 113, NULL},
+    {"StopQuery", 114, 115, NULL},
+    {"TagLogGroup", 117, -1, NULL},
+    {"TagResource", 118, -1, NULL},
+    {"UntagLogGroup", 119, -1, NULL},
+    {"UntagResource", 121, -1, NULL},
+};
+static const struct model_service m_logs = {
+    .name = "logs",
+    .api_version = "2014-03-28",
+    .target_prefix = "Logs_20140328",
+    .json_version = "1.1",
+    .xml_namespace = NULL,
+    .signing_name = "logs",
+    .error_prefix = NULL,
+    .protocols = MP_JSON,
+    .query_compatible = 0,
+    .global = 0,
+    .ops = m_logs_ops,
+    .nops = 22,
+    .shapes = m_logs_shapes,
+    .nshapes = 148,
+};
+
 static const struct model_member m_sns_m0[] = {
     {"TopicArn", NULL, NULL, 1, MF_REQUIRED},
     {"Token", NULL, NULL, 2, MF_REQUIRED},
@@ -4683,6 +5234,7 @@ const struct model_service *const model_services[] = {
     &m_cloudwatch,
     &m_ec2,
     &m_ecs,
+    &m_logs,
     &m_sns,
     &m_ssm,
     &m_sts,
