@@ -267,7 +267,8 @@ class Validation(unittest.TestCase):
 
     def test_every_service_is_covered(self):
         # a new service must get a test method here, in the wording it answers
-        covered = {"ssm", "ecs", "application-autoscaling", "ec2", "cloudwatch", "sts", "sns"}
+        covered = {"ssm", "ecs", "application-autoscaling", "ec2", "cloudwatch", "sts", "sns",
+                   "logs"}
         self.assertEqual(set(self.health["services"]), covered)
 
     def test_ssm(self):
@@ -282,6 +283,9 @@ class Validation(unittest.TestCase):
 
     def test_ec2(self):
         self.assertGreater(self.check_service("ec2", None, "query"), 2)
+
+    def test_logs(self):
+        self.assertGreater(self.check_service("logs", None, "coral"), 5)
 
     def test_sns(self):
         # SNS answers model violations in the coral wording with the query code ValidationError
