@@ -63,19 +63,72 @@ static const struct {
     {"cloudwatch", "Statistic", "[ Minimum, Maximum, Average, SampleCount, Sum ]"},
 };
 
-static char *lower_camel(const char *s)
+/*
+ * Where the walk is, as a chain of frames on the C stack; the path strings of both wordings
+ * are only built when a violation is found, so valid input costs no string work.
+ */
+enum pf_kind { PF_MEMBER, PF_ITEM, PF_KEY };
+
+struct pframe {
+    const struct pframe *up;
+    enum pf_kind kind;
+    const struct model_member *m;    /* PF_MEMBER */
+    const struct model_shape *list;  /* PF_ITEM: the list shape */
+    int index;                       /* PF_ITEM: 1-based */
+    const char *key;                 /* PF_KEY: the map key */
+    int value;                       /* PF_KEY: the frame of the map's value (not its key) */
+};
+
+/* Appends the coral path of f ("parameterFilters.1.member.key"). */
+static void coral_path(struct buf *b, const struct pframe *f, int map_member)
 {
-    char *p = xstrdup(s);
-    if (p[0] >= 'A' && p[0] <= 'Z')
-        p[0] = (char)(p[0] - 'A' + 'a');
-    return p;
+    if (f == NULL)
+        return;
+    coral_path(b, f->up, map_member);
+    if (f->up)
+        buf_putc(b, '.');
+    switch (f->kind) {
+    case PF_MEMBER: {
+        const char *n = f->m->name;
+        buf_putc(b, (char)(n[0] >= 'A' && n[0] <= 'Z' ? n[0] - 'A' + 'a' : n[0]));
+        buf_puts(b, n + 1);
+        break;
+    }
+    case PF_ITEM:
+        buf_printf(b, "%d.member", f->index);
+        break;
+    case PF_KEY:
+        buf_puts(b, f->key);
+        if (f->value && map_member)
+            buf_puts(b, ".member");
+        break;
+    }
 }
 
-static char *join_path(const char *base, const char *add)
+/* Appends the query path of f ("ParameterFilters.member.1.Key"). */
+static void query_path(struct buf *b, const struct pframe *f)
 {
-    if (base == NULL || base[0] == '\0')
-        return xstrdup(add);
-    return xasprintf("%s.%s", base, add);
+    if (f == NULL)
+        return;
+    query_path(b, f->up);
+    if (f->up)
+        buf_putc(b, '.');
+    switch (f->kind) {
+    case PF_MEMBER:
+        buf_puts(b, f->m->loc_name ? f->m->loc_name : f->m->name);
+        break;
+    case PF_ITEM:
+        if (f->list->flags & SF_FLATTENED)
+            buf_printf(b, "%d", f->index);
+        else
+            buf_printf(b, "%s.%d",
+                       f->list->members[0].loc_name ? f->list->members[0].loc_name : "member",
+                       f->index);
+        break;
+    case PF_KEY:
+        buf_puts(b, f->key);
+        break;
+    }
 }
 
 static size_t utf8_chars(const char *s)
@@ -100,7 +153,7 @@ static char *render_value(const cJSON *v, const struct model_shape *sh)
     return out;
 }
 
-static void add(struct vctx *vc, const char *cpath, const char *qpath, const cJSON *v,
+static void add(struct vctx *vc, const struct pframe *at, const cJSON *v,
                 const struct model_shape *sh, int kind, char *constraint)
 {
     vc->total++;
@@ -109,8 +162,13 @@ static void add(struct vctx *vc, const char *cpath, const char *qpath, const cJS
         return;
     }
     struct violation *x = &vc->v[vc->n++];
-    x->coral_path = xstrdup(cpath);
-    x->query_path = xstrdup(qpath);
+    struct buf b;
+    buf_init(&b, 1 << 16);
+    coral_path(&b, at, vc->map_member);
+    x->coral_path = buf_steal(&b, NULL);
+    buf_init(&b, 1 << 16);
+    query_path(&b, at);
+    x->query_path = buf_steal(&b, NULL);
     x->value = render_value(v, sh);
     x->constraint = constraint;
     x->kind = kind;
@@ -191,91 +249,79 @@ static int pattern_ok(const struct model_shape *sh, const char *s)
 }
 
 static void walk(struct vctx *vc, const struct model_shape *sh, const cJSON *v,
-                 const char *cpath, const char *qpath);
+                 const struct pframe *at);
 
 static void walk_struct(struct vctx *vc, const struct model_shape *sh, const cJSON *obj,
-                        const char *cpath, const char *qpath)
+                        const struct pframe *at)
 {
     for (int i = 0; i < sh->nmembers; i++) {
         const struct model_member *m = &sh->members[i];
         const struct model_shape *msh = &vc->svc->shapes[m->shape];
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, m->name);
-        char *lc = lower_camel(m->name);
-        char *cp = join_path(cpath, lc);
-        char *qp = join_path(qpath, m->loc_name ? m->loc_name : m->name);
+        struct pframe f = {.up = at, .kind = PF_MEMBER, .m = m};
         if (v == NULL || cJSON_IsNull(v)) {
             if (m->flags & MF_REQUIRED)
-                add(vc, cp, qp, NULL, msh, V_NULL, xstrdup("Member must not be null"));
+                add(vc, &f, NULL, msh, V_NULL, xstrdup("Member must not be null"));
         } else {
-            walk(vc, msh, v, cp, qp);
+            walk(vc, msh, v, &f);
         }
-        free(lc);
-        free(cp);
-        free(qp);
     }
 }
 
 static void check_length(struct vctx *vc, const struct model_shape *sh, const cJSON *v,
-                         double len, const char *cpath, const char *qpath, int collection)
+                         double len, const struct pframe *at, int collection)
 {
     if ((sh->flags & SF_HAS_MIN) && len < sh->min)
-        add(vc, cpath, qpath, v, sh, collection ? V_MINSIZE : V_MINLEN,
+        add(vc, at, v, sh, collection ? V_MINSIZE : V_MINLEN,
             xasprintf("Member must have length greater than or equal to %.0f", sh->min));
     if ((sh->flags & SF_HAS_MAX) && len > sh->max)
-        add(vc, cpath, qpath, v, sh, collection ? V_MAXSIZE : V_MAXLEN,
+        add(vc, at, v, sh, collection ? V_MAXSIZE : V_MAXLEN,
             xasprintf("Member must have length less than or equal to %.0f", sh->max));
 }
 
 static void walk(struct vctx *vc, const struct model_shape *sh, const cJSON *v,
-                 const char *cpath, const char *qpath)
+                 const struct pframe *at)
 {
     switch (sh->kind) {
     case MK_STRUCT:
         if (cJSON_IsObject(v))
-            walk_struct(vc, sh, v, cpath, qpath);
+            walk_struct(vc, sh, v, at);
         break;
     case MK_LIST: {
         if (!cJSON_IsArray(v))
             break;
-        check_length(vc, sh, v, cJSON_GetArraySize(v), cpath, qpath, 1);
-        const struct model_member *m = &sh->members[0];
-        const struct model_shape *msh = &vc->svc->shapes[m->shape];
+        check_length(vc, sh, v, cJSON_GetArraySize(v), at, 1);
+        const struct model_shape *msh = &vc->svc->shapes[sh->members[0].shape];
         int i = 0;
         const cJSON *item;
         cJSON_ArrayForEach(item, v)
         {
-            i++;
-            char cp[512], qp[512];
-            snprintf(cp, sizeof cp, "%s.%d.member", cpath, i);
-            if (sh->flags & SF_FLATTENED)
-                snprintf(qp, sizeof qp, "%s.%d", qpath, i);
-            else
-                snprintf(qp, sizeof qp, "%s.%s.%d", qpath, m->loc_name ? m->loc_name : "member",
-                         i);
+            struct pframe f = {.up = at, .kind = PF_ITEM, .list = sh, .index = ++i};
             if (cJSON_IsNull(item))
-                add(vc, cp, qp, NULL, msh, V_NULL, xstrdup("Member must not be null"));
+                add(vc, &f, NULL, msh, V_NULL, xstrdup("Member must not be null"));
             else
-                walk(vc, msh, item, cp, qp);
+                walk(vc, msh, item, &f);
         }
         break;
     }
     case MK_MAP: {
         if (!cJSON_IsObject(v))
             break;
-        check_length(vc, sh, v, cJSON_GetArraySize(v), cpath, qpath, 1);
+        check_length(vc, sh, v, cJSON_GetArraySize(v), at, 1);
         const struct model_shape *ksh = &vc->svc->shapes[sh->members[0].shape];
         const struct model_shape *vsh = &vc->svc->shapes[sh->members[1].shape];
         const cJSON *item;
         cJSON_ArrayForEach(item, v)
         {
-            char *cp = join_path(cpath, item->string);
-            cJSON *key = cJSON_CreateString(item->string);
-            walk(vc, ksh, key, cp, cp);
-            cJSON_Delete(key);
-            char *vp = vc->map_member ? xasprintf("%s.member", cp) : xstrdup(cp);
-            walk(vc, vsh, item, vp, vp);
-            free(vp);
-            free(cp);
+            struct pframe kf = {.up = at, .kind = PF_KEY, .key = item->string};
+            if (ksh->enums || ksh->pattern || (ksh->flags & (SF_HAS_MIN | SF_HAS_MAX))) {
+                cJSON *key = cJSON_CreateString(item->string);
+                walk(vc, ksh, key, &kf);
+                cJSON_Delete(key);
+            }
+            struct pframe vf = kf;
+            vf.value = 1;
+            walk(vc, vsh, item, &vf);
         }
         break;
     }
@@ -288,20 +334,20 @@ static void walk(struct vctx *vc, const struct model_shape *sh, const cJSON *v,
                 found = strcmp(sh->enums[i], v->valuestring) == 0;
             if (!found) {
                 char *set = enum_text(vc->svc, sh);
-                add(vc, cpath, qpath, v, sh, V_ENUM,
-                    xasprintf("Member must satisfy enum value set: %s", set));
+                add(vc, at, v, sh, V_ENUM, xasprintf("Member must satisfy enum value set: %s", set));
                 free(set);
                 break;
             }
         }
-        check_length(vc, sh, v, (double)utf8_chars(v->valuestring), cpath, qpath, 0);
+        if (sh->flags & (SF_HAS_MIN | SF_HAS_MAX))
+            check_length(vc, sh, v, (double)utf8_chars(v->valuestring), at, 0);
         if (sh->pattern && !pattern_ok(sh, v->valuestring))
-            add(vc, cpath, qpath, v, sh, V_PATTERN,
+            add(vc, at, v, sh, V_PATTERN,
                 xasprintf("Member must satisfy regular expression pattern: %s", sh->pattern));
         break;
     case MK_BLOB:
         if (cJSON_IsString(v))
-            check_length(vc, sh, v, (double)strlen(v->valuestring) * 3 / 4, cpath, qpath, 0);
+            check_length(vc, sh, v, (double)strlen(v->valuestring) * 3 / 4, at, 0);
         break;
     case MK_INTEGER:
     case MK_LONG:
@@ -310,10 +356,10 @@ static void walk(struct vctx *vc, const struct model_shape *sh, const cJSON *v,
         if (!cJSON_IsNumber(v))
             break;
         if ((sh->flags & SF_HAS_MIN) && v->valuedouble < sh->min)
-            add(vc, cpath, qpath, v, sh, V_MIN,
+            add(vc, at, v, sh, V_MIN,
                 xasprintf("Member must have value greater than or equal to %.15g", sh->min));
         if ((sh->flags & SF_HAS_MAX) && v->valuedouble > sh->max)
-            add(vc, cpath, qpath, v, sh, V_MAX,
+            add(vc, at, v, sh, V_MAX,
                 xasprintf("Member must have value less than or equal to %.15g", sh->max));
         break;
     default:
@@ -416,7 +462,7 @@ int validate_input(struct call *c)
     if (sh == NULL)
         return SIM_OK;
     struct vctx vc = {.svc = c->svc->model, .map_member = c->svc->vstyle == VS_CORAL_QUERY};
-    walk_struct(&vc, sh, c->in, "", "");
+    walk_struct(&vc, sh, c->in, NULL);
     if (vc.total == 0)
         return SIM_OK;
     int rc = c->svc->vstyle == VS_QUERY ? report_query(c, &vc) : report_coral(c, &vc);
