@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 #include "engine/sns.h"
 #include "http/http.h"
+#include "services/logs_insights.h"
 #include "services/service.h"
 #include "sim.h"
 #include "store/store.h"
@@ -36,7 +37,7 @@ static void usage(FILE *f)
             "  --seed N      seed of every team's id and world generators (default 1)\n"
             "  --clock MODE  realtime (default) | manual | manual@2026-01-01T00:00:00Z\n"
             "  --timing NAME lifecycle durations of new teams: aws (default) | fast\n"
-            "  --max-body N  request body limit in bytes, after decompression (default 2 MiB)\n");
+            "  --max-body N  request body limit in bytes, after decompression (default 8 MiB)\n");
 }
 
 /* The default data file: $XDG_STATE_HOME/drillsim/drillsim.db, ~/.local/state/... or ./ */
@@ -78,6 +79,7 @@ static void on_signal(uv_signal_t *s, int signum)
     }
     engine_stop();
     sns_stop();
+    logs_insights_stop();
     (void)s;
 }
 
@@ -95,7 +97,7 @@ int main(int argc, char **argv)
     sim.opt.host = "127.0.0.1";
     sim.opt.port = 4566;
     sim.opt.seed = 1;
-    sim.opt.max_body = 2u << 20;
+    sim.opt.max_body = 8u << 20; /* PutLogEvents: 1 MB of messages, JSON-escaped */
     sim.opt.clock_mode = SIMCLOCK_REALTIME;
     team_timing_preset("aws", &sim.opt.timing);
     char *data_owned = NULL;
@@ -187,6 +189,7 @@ int main(int argc, char **argv)
     engine_start(&sim, loop);
     snprintf(sim.self_url, sizeof sim.self_url, "http://%s:%d",
              strcmp(sim.opt.host, "0.0.0.0") == 0 ? "127.0.0.1" : sim.opt.host, http_port(server));
+    logs_insights_start(&sim, loop);
     if (sns_start(&sim, loop) != 0)
         fprintf(stderr, "drillsim: the outbound HTTP client did not start; SNS deliveries wait\n");
     uv_signal_init(loop, &sig_int);

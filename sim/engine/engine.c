@@ -8,6 +8,7 @@
 #include "engine/alarms.h"
 #include "engine/autoscaling.h"
 #include "engine/ecs.h"
+#include "engine/logs.h"
 #include "engine/sns.h"
 #include "engine/team.h"
 #include "sim.h"
@@ -28,6 +29,8 @@ static const struct engine_step {
     {"alarms", 60, alarms_tick},
     /* SNS deliveries (and their retries) that are due */
     {"sns", 1, sns_tick},
+    /* CloudWatch Logs retention: events older than their group's retentionInDays go */
+    {"logs", 60, logs_tick},
     {NULL, 0, NULL},
 };
 

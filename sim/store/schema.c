@@ -200,5 +200,38 @@ const char *const store__migrations[] = {
     "  item_type TEXT NOT NULL, summary TEXT NOT NULL, data TEXT NOT NULL);"
     "CREATE INDEX cw_alarm_history_scope ON cw_alarm_history (account, region, seq);"
     "CREATE INDEX cw_alarm_history_alarm ON cw_alarm_history (account, region, alarm, seq);",
+    /* CloudWatch Logs (sim/store/logs.h explains every table and column) */
+    "CREATE TABLE logs_groups ("
+    "  id INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL, retention_days INTEGER, kms_key_id TEXT,"
+    "  log_class TEXT NOT NULL, deletion_protection INTEGER NOT NULL,"
+    "  stored_bytes INTEGER NOT NULL, expire_ms INTEGER,"
+    "  UNIQUE (account, region, name));"
+    "CREATE INDEX logs_groups_expire ON logs_groups (account, expire_ms)"
+    "  WHERE expire_ms IS NOT NULL;"
+    "CREATE TABLE logs_streams ("
+    "  id INTEGER PRIMARY KEY, group_id INTEGER NOT NULL, name TEXT NOT NULL,"
+    "  created_ms INTEGER NOT NULL, first_ts_ms INTEGER, last_ts_ms INTEGER,"
+    "  last_ingest_ms INTEGER, seq INTEGER NOT NULL, UNIQUE (group_id, name));"
+    "CREATE INDEX logs_streams_last ON logs_streams (group_id, coalesce(last_ts_ms, 0), name);"
+    "CREATE TABLE logs_events ("
+    "  group_id INTEGER NOT NULL, ts_ms INTEGER NOT NULL, id INTEGER NOT NULL,"
+    "  stream_id INTEGER NOT NULL, ingest_ms INTEGER NOT NULL, message TEXT NOT NULL,"
+    "  PRIMARY KEY (group_id, ts_ms, id)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX logs_events_id ON logs_events (id);"
+    "CREATE INDEX logs_events_stream ON logs_events (stream_id, ts_ms, id);"
+    "CREATE TABLE logs_seq (id INTEGER PRIMARY KEY CHECK (id = 1), next_event INTEGER NOT NULL);"
+    "INSERT INTO logs_seq VALUES (1, 1);",
+    /* Logs Insights queries (sim/services/logs_insights.c): parameters, status, and once
+     * ended the results (GetQueryResults' JSON) and statistics; kept 7 days of sim time */
+    "CREATE TABLE logs_queries ("
+    "  account TEXT NOT NULL, region TEXT NOT NULL, id TEXT NOT NULL,"
+    "  query_string TEXT NOT NULL, groups TEXT NOT NULL, start_ms INTEGER NOT NULL,"
+    "  end_ms INTEGER NOT NULL, lim INTEGER NOT NULL, status TEXT NOT NULL,"
+    "  create_ms INTEGER NOT NULL, duration_ms INTEGER, results TEXT, statistics TEXT,"
+    "  PRIMARY KEY (account, region, id)) WITHOUT ROWID;"
+    "CREATE INDEX logs_queries_time ON logs_queries (account, region, create_ms);"
+    "CREATE INDEX logs_queries_active ON logs_queries (status)"
+    "  WHERE status IN ('Scheduled', 'Running');",
     NULL,
 };

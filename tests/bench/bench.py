@@ -15,8 +15,18 @@ Run on demand (`./drill bench`), never as a pass/fail test. Prints one table:
     GetMetricStatistics of each of the 1,000 metrics (1,000 calls) and GetMetricData of all
     1,000 (2 calls of 500 queries). Each figure is the median of --repeat runs; a call that a
     server fails (moto has no percentiles in GetMetricData, for one) is reported as failed.
+  - Logs ingest (logs_ingest_bench): --ingest-batches PutLogEvents calls (default 40), each a
+    1 MB batch of 5,000 of the app's JSON lines, sent pre-serialized over one keep-alive
+    connection as botocore sends them, so the figure is the server's; events/s overall.
+    --ingest-batches 0 skips it.
+  - Logs Insights (insights_bench): --insights-events (default 1,000,000; 0 skips it) app
+    JSON lines in one group over the last 50 minutes, ingested in 1 MB PutLogEvents batches;
+    then the runbook's query (last 15 minutes), stats count(*) by bin(1m), parse ... | stats
+    pct, and a filter on a JSON field with stats, each from StartQuery to Complete (median
+    of --repeat runs).
 
 usage: bench.py [--seconds N] [--skip-moto] [--skip-nginx] [--metric-minutes N] [--repeat N]
+                [--ingest-batches N] [--insights-events N]
 """
 import argparse
 import os
@@ -319,6 +329,217 @@ def metrics_bench_any(name, port, notes):
         return None, None, 0
 
 
+INGEST_GROUP = "/bench/ingest"
+INGEST_PER_BATCH = 5000  # about; ingest_batches fills each batch to 1 MB
+
+
+def logs_post(conn, target, body):
+    """One Logs request on a keep-alive http.client connection; returns (status, body)."""
+    conn.request("POST", "/", body=body, headers={
+        "X-Amz-Target": "Logs_20140328." + target,
+        "Content-Type": "application/x-amz-json-1.1",
+        "Authorization": AUTH.replace("/ssm/", "/logs/")})
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+def ingest_batches(n, start_ms):
+    """n request bodies of PutLogEvents, each filled as a client fills a batch: the app's JSON
+    lines (about 5,000) up to 1,048,576 bytes counted as AWS counts them (message bytes + 26
+    per event), chronological from start_ms. Returns (bodies, events, counted bytes)."""
+    import json
+    bodies, ts, total_bytes, k = [], start_ms, 0, 0
+    for b in range(n):
+        events, size = [], 0
+        while True:
+            db = k % 9 == 0
+            msg = json.dumps({
+                "requestId": "%08x-%04x-4%03x-8%03x-%012x" % (k, k % 65536, k % 4096, k % 4096, k),
+                "path": "/db" if db else ("/api/items/%d" % (k % 1000)),
+                "status": 500 if db else 200, "latencyMs": round(3 + (k * 7919 % 4000) / 10, 1),
+                "errorType": "connection_error" if db else None,
+                "taskId": "%032x" % (k % 6), "connectMs": (k * 31) % 30000 if db else k % 40,
+                "level": "ERROR" if db else "INFO"}, separators=(",", ":"))
+            cost = len(msg.encode()) + 26
+            if size + cost > 1048576:
+                break
+            events.append({"timestamp": ts, "message": msg})
+            size += cost
+            ts += 1
+            k += 1
+        total_bytes += size
+        bodies.append(json.dumps({"logGroupName": INGEST_GROUP, "logStreamName": "ingest",
+                                  "logEvents": events}).encode())
+    return bodies, k, total_bytes
+
+
+def logs_ingest_bench(name, port, batches, notes):
+    """PutLogEvents of `batches` 1 MB batches; returns {ingest_eps, ingest_mb_s} (None when
+    the server fails a call)."""
+    import http.client
+    import time as _time
+    # the events end a second ago (within 14 days, not in the future) on a realtime clock
+    start = int(_time.time() * 1000) - batches * INGEST_PER_BATCH - 1000
+    bodies, n, total_bytes = ingest_batches(batches, start)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        for target, body in (("CreateLogGroup", '{"logGroupName":"%s"}' % INGEST_GROUP),
+                             ("CreateLogStream", '{"logGroupName":"%s","logStreamName":"ingest"}'
+                              % INGEST_GROUP)):
+            status, resp = logs_post(conn, target, body.encode())
+            if status != 200:
+                raise RuntimeError("%s: %s %s" % (target, status, resp[:200]))
+        t0 = time.perf_counter()
+        for body in bodies:
+            status, resp = logs_post(conn, "PutLogEvents", body)
+            if status != 200 or b"rejectedLogEventsInfo" in resp:
+                raise RuntimeError("PutLogEvents: %s %s" % (status, resp[:200]))
+        spent = time.perf_counter() - t0
+    except Exception as e:  # noqa: the server's failure is the finding
+        notes.append("%s: Logs ingest failed (%s)" % (name, str(e).splitlines()[0][:140]))
+        return {"ingest_eps": None, "ingest_mb_s": None}
+    finally:
+        conn.close()
+    return {"ingest_eps": n / spent, "ingest_mb_s": total_bytes / spent / 1e6,
+            "ingest_events": n, "ingest_batches": batches}
+
+
+INSIGHTS_GROUP = "/bench/insights"
+RUNBOOK_QUERY = ('fields @timestamp, requestId, path, status, errorType | filter path = "/db" and '
+                 '(errorType = "connection_error" or ispresent(errorType)) '
+                 '| sort @timestamp desc | limit 20')
+INSIGHTS_QUERIES = (
+    # key, label, query, window ("15m" = the runbook's last 15 minutes, "all" = every event)
+    ("iq_runbook", "the runbook's query, last 15 min", RUNBOOK_QUERY, "15m"),
+    ("iq_bin", "stats count(*) by bin(1m), all events", "stats count(*) by bin(1m)", "all"),
+    ("iq_pct", "parse ... | stats pct(lat, 99), all events",
+     'parse @message \'"latencyMs":*,\' as lat | stats pct(lat, 99) as p99, pct(lat, 50) as p50',
+     "all"),
+    ("iq_json", "filter on a JSON field | stats by field, all",
+     'filter status = 500 | stats count(*) as n by errorType', "all"),
+)
+
+
+def insights_events(n, start_ms, span_ms):
+    """PutLogEvents bodies of n app JSON lines spread evenly over span_ms from start_ms, each
+    batch at most 1 MB as AWS counts it (and 10,000 events). Returns the list of bodies."""
+    import json
+    bodies, events, size = [], [], 0
+    for k in range(n):
+        db = k % 9 == 0
+        msg = json.dumps({
+            "requestId": "req-%08d" % k, "path": "/db" if db else ("/api/items/%d" % (k % 1000)),
+            "status": 500 if db else 200, "latencyMs": round(3 + (k * 7919 % 4000) / 10, 1),
+            "errorType": "connection_error" if db else None, "taskId": "task-%d" % (k % 6),
+            "level": "ERROR" if db else "INFO"}, separators=(",", ":"))
+        cost = len(msg) + 26
+        if events and (size + cost > 1048576 or len(events) == 10000):
+            bodies.append(json.dumps({"logGroupName": INSIGHTS_GROUP, "logStreamName": "app",
+                                      "logEvents": events}).encode())
+            events, size = [], 0
+        events.append({"timestamp": start_ms + k * span_ms // n, "message": msg})
+        size += cost
+    if events:
+        bodies.append(json.dumps({"logGroupName": INSIGHTS_GROUP, "logStreamName": "app",
+                                  "logEvents": events}).encode())
+    return bodies
+
+
+def insights_wrong(key, rows):
+    """Why the rows of query `key` are not its answer, or None when they are plausible (a
+    server that ignores filter or stats answers fast and wrong, and is reported so)."""
+    vals = [{f["field"]: f["value"] for f in row} for row in rows]
+    if key == "iq_runbook":
+        if len(vals) != 20:
+            return "%d rows, not 20" % len(vals)
+        bad = [v for v in vals if v.get("path") != "/db" or "errorType" not in v]
+        if bad:
+            return "%d of the 20 rows are not /db errors" % len(bad)
+        ts = [v.get("@timestamp", "") for v in vals]
+        if ts != sorted(ts, reverse=True):
+            return "not newest first"
+    elif key == "iq_bin":
+        if not vals or len(vals) > 52 or any("count(*)" not in v for v in vals):
+            return "%d rows, not one count(*) per minute" % len(vals)
+    elif key == "iq_pct":
+        if len(vals) != 1 or "p99" not in vals[0]:
+            return "%d rows, not one with p99" % len(vals)
+    elif key == "iq_json":
+        if len(vals) != 1 or vals[0].get("errorType") != "connection_error":
+            return "%d rows, not one count of connection_error" % len(vals)
+    return None
+
+
+def insights_bench(name, port, n, repeat, notes):
+    """Logs Insights on n events in one group: ingest them (1 MB batches), then each query of
+    INSIGHTS_QUERIES from StartQuery to Complete (polling GetQueryResults), the median of
+    `repeat` runs. A server that fails a call or never completes is reported as failed."""
+    import http.client
+    import json
+    out = {"iq_events": n}
+    now = int(time.time())
+    span = 50 * 60 * 1000  # the events cover the last 50 minutes (a realtime clock)
+    bodies = insights_events(n, (now - 50 * 60) * 1000, span - 2000)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    try:
+        for target, body in (("CreateLogGroup", '{"logGroupName":"%s"}' % INSIGHTS_GROUP),
+                             ("CreateLogStream", '{"logGroupName":"%s","logStreamName":"app"}'
+                              % INSIGHTS_GROUP)):
+            status, resp = logs_post(conn, target, body.encode())
+            if status != 200:
+                raise RuntimeError("%s: %s %s" % (target, status, resp[:200]))
+        t0 = time.perf_counter()
+        for body in bodies:
+            status, resp = logs_post(conn, "PutLogEvents", body)
+            if status != 200 or b"rejectedLogEventsInfo" in resp:
+                raise RuntimeError("PutLogEvents: %s %s" % (status, resp[:200]))
+        out["iq_ingest_s"] = time.perf_counter() - t0
+    except Exception as e:  # noqa: the server's failure is the finding
+        notes.append("%s: Insights ingest failed (%s)" % (name, str(e).splitlines()[0][:140]))
+        conn.close()
+        return out
+    for key, _label, query, window in INSIGHTS_QUERIES:
+        now = int(time.time())
+        start = now - 15 * 60 if window == "15m" else now - 3600
+        req = json.dumps({"logGroupName": INSIGHTS_GROUP, "startTime": start, "endTime": now,
+                          "queryString": query}).encode()
+        runs = []
+        try:
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                status, resp = logs_post(conn, "StartQuery", req)
+                if status != 200:
+                    raise RuntimeError("StartQuery %s %s" % (status, resp[:160]))
+                qid = json.loads(resp)["queryId"]
+                while True:
+                    status, resp = logs_post(conn, "GetQueryResults",
+                                             json.dumps({"queryId": qid}).encode())
+                    if status != 200:
+                        raise RuntimeError("GetQueryResults %s %s" % (status, resp[:160]))
+                    res = json.loads(resp)
+                    if res.get("status") not in ("Scheduled", "Running"):
+                        break
+                    if time.perf_counter() - t0 > 300:
+                        raise RuntimeError("no Complete after 300 s")
+                runs.append(time.perf_counter() - t0)
+                if res.get("status") != "Complete":
+                    raise RuntimeError("status %s" % res.get("status"))
+                rows = res.get("results", [])
+            wrong = insights_wrong(key, rows)
+            out[key + "_rows"] = len(rows)
+            if wrong:
+                notes.append("%s: %s answered wrongly: %s" % (name, key, wrong))
+                out[key] = None
+                out[key + "_wrong"] = sorted(runs)[len(runs) // 2]
+            else:
+                out[key] = sorted(runs)[len(runs) // 2]
+        except Exception as e:  # noqa
+            notes.append("%s: %s failed (%s)" % (name, key, str(e).splitlines()[0][:140]))
+            out[key] = None
+    conn.close()
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=10)
@@ -327,6 +548,10 @@ def main():
     ap.add_argument("--metric-minutes", type=int, default=60,
                     help="minutes of one-minute data for each of the 1,000 metrics")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--ingest-batches", type=int, default=40,
+                    help="1 MB PutLogEvents batches of the Logs ingest figure (0 = skip)")
+    ap.add_argument("--insights-events", type=int, default=1000000,
+                    help="events of the Logs Insights query figures (0 = skip)")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="drillsim-bench-")
     script = wrk_script(tmp)
@@ -354,6 +579,10 @@ def main():
                 r["c%d" % conns] = wrk(s.port, conns, a.seconds, script)
             r["put_s"], r["list_s"], r["listed"] = metrics_bench_any(s.name, s.port, notes)
             r.update(stats_bench(s.name, s.port, a.metric_minutes, a.repeat, notes))
+            if a.ingest_batches > 0:
+                r.update(logs_ingest_bench(s.name, s.port, a.ingest_batches, notes))
+            if a.insights_events > 0:
+                r.update(insights_bench(s.name, s.port, a.insights_events, a.repeat, notes))
             r["rss_kb"], r["hwm_kb"], r["anon_kb"] = rss_kb(s.proc.pid)
             results[s.name] = r
             s.stop()
@@ -422,6 +651,32 @@ def report(r, metric_minutes=60):
             continue
         rows.append((label, secs(d, key), secs(m, key),
                      ratio(d[key], m[key] if m else None, invert=True), "-"))
+    if "ingest_eps" in d:
+        def rate(x, key, fmt):
+            return fmt % x[key] if x and x.get(key) is not None else "failed"
+
+        rows.append(("Logs ingest, %d x 1 MB PutLogEvents = %d events (events/s)"
+                     % (d.get("ingest_batches", 0), d.get("ingest_events", 0)),
+                     rate(d, "ingest_eps", "%.0f"), rate(m, "ingest_eps", "%.0f"),
+                     ratio(d["ingest_eps"], m.get("ingest_eps") if m else None), "-"))
+        rows.append(("  message MB/s (as AWS counts a batch)", rate(d, "ingest_mb_s", "%.1f"),
+                     rate(m, "ingest_mb_s", "%.1f"),
+                     ratio(d["ingest_mb_s"], m.get("ingest_mb_s") if m else None), "-"))
+    if "iq_events" in d:
+        rows.append(("Logs Insights: %d JSON events ingested (s)" % d["iq_events"],
+                     secs(d, "iq_ingest_s"), secs(m, "iq_ingest_s"),
+                     ratio(d.get("iq_ingest_s"), m.get("iq_ingest_s") if m else None,
+                           invert=True), "-"))
+        def iq(x, key):
+            if x and x.get(key + "_wrong"):
+                return "wrong answer in %.4g" % x[key + "_wrong"]
+            if not x or x.get(key) is None:
+                return "failed"
+            return "%.4g" % x[key]
+
+        for key, label, _q, _w in INSIGHTS_QUERIES:
+            rows.append(("  StartQuery -> Complete: %s (s)" % label, iq(d, key), iq(m, key),
+                         ratio(d.get(key), m.get(key) if m else None, invert=True), "-"))
     rows.append(("RSS after load (MB)", "%.1f" % (d["rss_kb"] / 1024),
                  "%.1f" % (m["rss_kb"] / 1024) if m else "-",
                  ratio(d["rss_kb"], m["rss_kb"] if m else None, invert=True), "-"))

@@ -178,3 +178,31 @@ X(engine_alarms_texts)
 X(engine_alarms_rules)
 X(engine_alarms_tick_history_actions)
 X(engine_alarms_composites)
+
+/* services: logs (sim/store/logs.c, sim/engine/logs.c; the handlers of sim/services/logs.c end
+ * to end in tests/e2e/test_logs*.py and tests/e2e/js/logs.test.mjs) */
+X(store_logs_scan_order)
+X(store_logs_scan_resume)
+X(store_logs_scan_prefilter_and_scope)
+X(store_logs_get_event)
+X(store_logs_ids_never_reused)
+X(store_logs_streams)
+X(store_logs_retention)
+
+/* insights: filter patterns (sim/insights/filter_pattern*.c; cases in
+ * tests/unit/insights/filter_pattern_cases.txt) */
+X(insights_filter_pattern_cases)
+X(insights_filter_pattern_limits)
+X(insights_filter_pattern_kinds)
+X(insights_filter_pattern_extract)
+X(insights_filter_pattern_binary_messages)
+X(insights_filter_pattern_large_messages)
+X(insights_filter_pattern_regex_bounds)
+
+/* insights: logs insights (sim/insights/{lexer,parser,eval}.c, sim/services/logs_insights.c;
+ * cases in tests/unit/insights/cases/) */
+X(insights_cases)
+X(insights_ptr)
+X(insights_log_record)
+X(insights_early_stop)
+X(insights_error_location)
