@@ -16,7 +16,10 @@ extern struct sim_service service_autoscaling;
 extern struct sim_service service_cloudwatch;
 extern struct sim_service service_ec2;
 extern struct sim_service service_ecs;
+extern struct sim_service service_iam;
 extern struct sim_service service_logs;
+extern struct sim_service service_rds;
+extern struct sim_service service_secretsmanager;
 extern struct sim_service service_sns;
 extern struct sim_service service_ssm;
 extern struct sim_service service_sts;
@@ -26,7 +29,10 @@ static struct sim_service *const services[] = {
     &service_cloudwatch,
     &service_ec2,
     &service_ecs,
+    &service_iam,
     &service_logs,
+    &service_rds,
+    &service_secretsmanager,
     &service_sns,
     &service_ssm,
     &service_sts,

@@ -3336,6 +3336,387 @@ static const struct model_service m_ecs = {
     .nshapes = 314,
 };
 
+static const struct model_member m_iam_m0[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"PolicyArn", NULL, NULL, 2, MF_REQUIRED},
+};
+static const struct model_member m_iam_m3[] = {
+    {"Path", NULL, NULL, 4, 0},
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"AssumeRolePolicyDocument", NULL, NULL, 5, MF_REQUIRED},
+    {"Description", NULL, NULL, 6, 0},
+    {"MaxSessionDuration", NULL, NULL, 7, 0},
+    {"PermissionsBoundary", NULL, NULL, 2, 0},
+    {"Tags", NULL, NULL, 8, 0},
+};
+static const struct model_member m_iam_m8[] = {
+    {"member", NULL, NULL, 9, 0},
+};
+static const struct model_member m_iam_m9[] = {
+    {"Key", NULL, NULL, 10, MF_REQUIRED},
+    {"Value", NULL, NULL, 11, MF_REQUIRED},
+};
+static const struct model_member m_iam_m12[] = {
+    {"Role", NULL, NULL, 13, MF_REQUIRED},
+};
+static const struct model_member m_iam_m13[] = {
+    {"Path", NULL, NULL, 4, MF_REQUIRED},
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"RoleId", NULL, NULL, 14, MF_REQUIRED},
+    {"Arn", NULL, NULL, 2, MF_REQUIRED},
+    {"CreateDate", NULL, NULL, 15, MF_REQUIRED},
+    {"AssumeRolePolicyDocument", NULL, NULL, 5, 0},
+    {"Description", NULL, NULL, 6, 0},
+    {"MaxSessionDuration", NULL, NULL, 7, 0},
+    {"PermissionsBoundary", NULL, NULL, 16, 0},
+    {"Tags", NULL, NULL, 8, 0},
+    {"RoleLastUsed", NULL, NULL, 18, 0},
+};
+static const struct model_member m_iam_m16[] = {
+    {"PermissionsBoundaryType", NULL, NULL, 17, 0},
+    {"PermissionsBoundaryArn", NULL, NULL, 2, 0},
+};
+static const char *const m_iam_e17[] = {"PermissionsBoundaryPolicy", NULL};
+static const struct model_member m_iam_m18[] = {
+    {"LastUsedDate", NULL, NULL, 15, 0},
+    {"Region", NULL, NULL, 19, 0},
+};
+static const struct model_member m_iam_m20[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_iam_m21[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"PolicyName", NULL, NULL, 22, MF_REQUIRED},
+};
+static const struct model_member m_iam_m23[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"PolicyArn", NULL, NULL, 2, MF_REQUIRED},
+};
+static const struct model_member m_iam_m24[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_iam_m25[] = {
+    {"Role", NULL, NULL, 13, MF_REQUIRED},
+};
+static const struct model_member m_iam_m26[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"PolicyName", NULL, NULL, 22, MF_REQUIRED},
+};
+static const struct model_member m_iam_m27[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"PolicyName", NULL, NULL, 22, MF_REQUIRED},
+    {"PolicyDocument", NULL, NULL, 5, MF_REQUIRED},
+};
+static const struct model_member m_iam_m28[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"PathPrefix", NULL, NULL, 29, 0},
+    {"Marker", NULL, NULL, 30, 0},
+    {"MaxItems", NULL, NULL, 31, 0},
+};
+static const struct model_member m_iam_m32[] = {
+    {"AttachedPolicies", NULL, NULL, 33, 0},
+    {"IsTruncated", NULL, NULL, 35, 0},
+    {"Marker", NULL, NULL, 36, 0},
+};
+static const struct model_member m_iam_m33[] = {
+    {"member", NULL, NULL, 34, 0},
+};
+static const struct model_member m_iam_m34[] = {
+    {"PolicyName", NULL, NULL, 22, 0},
+    {"PolicyArn", NULL, NULL, 2, 0},
+};
+static const struct model_member m_iam_m37[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"Marker", NULL, NULL, 30, 0},
+    {"MaxItems", NULL, NULL, 31, 0},
+};
+static const struct model_member m_iam_m38[] = {
+    {"PolicyNames", NULL, NULL, 39, MF_REQUIRED},
+    {"IsTruncated", NULL, NULL, 35, 0},
+    {"Marker", NULL, NULL, 36, 0},
+};
+static const struct model_member m_iam_m39[] = {
+    {"member", NULL, NULL, 22, 0},
+};
+static const struct model_member m_iam_m40[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"Marker", NULL, NULL, 30, 0},
+    {"MaxItems", NULL, NULL, 31, 0},
+};
+static const struct model_member m_iam_m41[] = {
+    {"Tags", NULL, NULL, 8, MF_REQUIRED},
+    {"IsTruncated", NULL, NULL, 35, 0},
+    {"Marker", NULL, NULL, 36, 0},
+};
+static const struct model_member m_iam_m42[] = {
+    {"PathPrefix", NULL, NULL, 43, 0},
+    {"Marker", NULL, NULL, 30, 0},
+    {"MaxItems", NULL, NULL, 31, 0},
+};
+static const struct model_member m_iam_m44[] = {
+    {"Roles", NULL, NULL, 45, MF_REQUIRED},
+    {"IsTruncated", NULL, NULL, 35, 0},
+    {"Marker", NULL, NULL, 36, 0},
+};
+static const struct model_member m_iam_m45[] = {
+    {"member", NULL, NULL, 13, 0},
+};
+static const struct model_member m_iam_m46[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"PolicyName", NULL, NULL, 22, MF_REQUIRED},
+    {"PolicyDocument", NULL, NULL, 5, MF_REQUIRED},
+};
+static const struct model_member m_iam_m47[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"Tags", NULL, NULL, 8, MF_REQUIRED},
+};
+static const struct model_member m_iam_m48[] = {
+    {"RoleName", NULL, NULL, 1, MF_REQUIRED},
+    {"TagKeys", NULL, NULL, 49, MF_REQUIRED},
+};
+static const struct model_member m_iam_m49[] = {
+    {"member", NULL, NULL, 10, 0},
+};
+static const struct model_member m_iam_m52[] = {
+    {"message", NULL, NULL, 53, 0},
+};
+static const struct model_member m_iam_m54[] = {
+    {"message", NULL, NULL, 55, 0},
+};
+static const struct model_member m_iam_m56[] = {
+    {"message", NULL, NULL, 57, 0},
+};
+static const struct model_member m_iam_m58[] = {
+    {"message", NULL, NULL, 59, 0},
+};
+static const struct model_member m_iam_m60[] = {
+    {"message", NULL, NULL, 61, 0},
+};
+static const struct model_member m_iam_m62[] = {
+    {"message", NULL, NULL, 63, 0},
+};
+static const struct model_member m_iam_m64[] = {
+    {"message", NULL, NULL, 65, 0},
+};
+static const struct model_member m_iam_m66[] = {
+    {"message", NULL, NULL, 67, 0},
+};
+static const struct model_member m_iam_m68[] = {
+    {"message", NULL, NULL, 69, 0},
+};
+static const struct model_member m_iam_m70[] = {
+    {"message", NULL, NULL, 71, 0},
+};
+static const struct model_member m_iam_m72[] = {
+    {"message", NULL, NULL, 73, 0},
+};
+static const struct model_member m_iam_m74[] = {
+    {"message", NULL, NULL, 75, 0},
+};
+static const struct model_member m_iam_m76[] = {
+    {"message", NULL, NULL, 77, 0},
+};
+static const struct model_member m_iam_m78[] = {
+    {"message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_iam_m80[] = {
+    {"message", NULL, NULL, 81, 0},
+};
+static const struct model_member m_iam_m82[] = {
+    {"message", NULL, NULL, 83, 0},
+};
+static const struct model_member m_iam_m84[] = {
+    {"message", NULL, NULL, 85, 0},
+};
+static const struct model_member m_iam_m86[] = {
+    {"message", NULL, NULL, 87, 0},
+};
+static const struct model_member m_iam_m88[] = {
+    {"message", NULL, NULL, 89, 0},
+};
+static const struct model_member m_iam_m90[] = {
+    {"message", NULL, NULL, 91, 0},
+};
+static const struct model_member m_iam_m92[] = {
+    {"message", NULL, NULL, 93, 0},
+};
+static const struct model_member m_iam_m94[] = {
+    {"message", NULL, NULL, 95, 0},
+};
+static const struct model_member m_iam_m98[] = {
+    {"message", NULL, NULL, 99, 0},
+};
+static const struct model_member m_iam_m100[] = {
+    {"message", NULL, NULL, 101, 0},
+};
+static const struct model_member m_iam_m102[] = {
+    {"message", NULL, NULL, 103, 0},
+};
+static const struct model_member m_iam_m104[] = {
+    {"message", NULL, NULL, 105, 0},
+};
+static const struct model_member m_iam_m107[] = {
+    {"message", NULL, NULL, 108, 0},
+};
+static const struct model_member m_iam_m109[] = {
+    {"message", NULL, NULL, 110, 0},
+};
+static const struct model_member m_iam_m111[] = {
+    {"message", NULL, NULL, 112, 0},
+};
+static const struct model_member m_iam_m113[] = {
+    {"message", NULL, NULL, 114, 0},
+};
+static const struct model_shape m_iam_shapes[] = {
+    {"AttachRolePolicyRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m0, NULL, 0},
+    {"roleNameType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 64.0, "[\\w+=,.@-]+", NULL, NULL, NULL, 0},
+    {"arnType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 20.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"CreateRoleRequest", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_iam_m3, NULL, 0},
+    {"pathType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 512.0, "(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)", NULL, NULL, NULL, 0},
+    {"policyDocumentType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 131072.0, "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+", NULL, NULL, NULL, 0},
+    {"roleDescriptionType", MK_STRING, SF_HAS_MAX, 0, 0, 1000.0, "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*", NULL, NULL, NULL, 0},
+    {"roleMaxSessionDurationType", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 3600.0, 43200.0, NULL, NULL, NULL, NULL, 0},
+    {"tagListType", MK_LIST, SF_HAS_MAX, 1, 0, 50.0, NULL, NULL, m_iam_m8, NULL, 0},
+    {"Tag", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m9, NULL, 0},
+    {"tagKeyType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+", NULL, NULL, NULL, 0},
+    {"tagValueType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 256.0, "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*", NULL, NULL, NULL, 0},
+    {"CreateRoleResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_iam_m12, NULL, 0},
+    {"Role", MK_STRUCT, 0, 11, 0, 0, NULL, NULL, m_iam_m13, NULL, 0},
+    {"idType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 16.0, 128.0, "[\\w]+", NULL, NULL, NULL, 0},
+    {"dateType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"AttachedPermissionsBoundary", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m16, NULL, 0},
+    {"PermissionsBoundaryAttachmentType", MK_STRING, 0, 0, 0, 0, NULL, m_iam_e17, NULL, NULL, 0},
+    {"RoleLastUsed", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m18, NULL, 0},
+    {"stringType", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeleteRoleRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_iam_m20, NULL, 0},
+    {"DeleteRolePolicyRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m21, NULL, 0},
+    {"policyNameType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, "[\\w+=,.@-]+", NULL, NULL, NULL, 0},
+    {"DetachRolePolicyRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m23, NULL, 0},
+    {"GetRoleRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_iam_m24, NULL, 0},
+    {"GetRoleResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_iam_m25, NULL, 0},
+    {"GetRolePolicyRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m26, NULL, 0},
+    {"GetRolePolicyResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m27, NULL, 0},
+    {"ListAttachedRolePoliciesRequest", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_iam_m28, NULL, 0},
+    {"policyPathType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 512.0, "((/[A-Za-z0-9\\.,\\+@=_-]+)*)/", NULL, NULL, NULL, 0},
+    {"markerType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 320.0, "[\\u0020-\\u00FF]+", NULL, NULL, NULL, 0},
+    {"maxItemsType", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1000.0, NULL, NULL, NULL, NULL, 0},
+    {"ListAttachedRolePoliciesResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m32, NULL, 0},
+    {"attachedPoliciesListType", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_iam_m33, NULL, 0},
+    {"AttachedPolicy", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m34, NULL, 0},
+    {"booleanType", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"responseMarkerType", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ListRolePoliciesRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m37, NULL, 0},
+    {"ListRolePoliciesResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m38, NULL, 0},
+    {"policyNameListType", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_iam_m39, NULL, 0},
+    {"ListRoleTagsRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m40, NULL, 0},
+    {"ListRoleTagsResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m41, NULL, 0},
+    {"ListRolesRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m42, NULL, 0},
+    {"pathPrefixType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 512.0, "\\u002F[\\u0021-\\u007F]*", NULL, NULL, NULL, 0},
+    {"ListRolesResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m44, NULL, 0},
+    {"roleListType", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_iam_m45, NULL, 0},
+    {"PutRolePolicyRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_iam_m46, NULL, 0},
+    {"TagRoleRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m47, NULL, 0},
+    {"UntagRoleRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_iam_m48, NULL, 0},
+    {"tagKeyListType", MK_LIST, SF_HAS_MAX, 1, 0, 50.0, NULL, NULL, m_iam_m49, NULL, 0},
+    {"AccountNotManagementOrDelegatedAdministratorException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"CallerIsNotManagementAccountException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ConcurrentModificationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m52, "ConcurrentModification", 409},
+    {"ConcurrentModificationMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"CredentialReportExpiredException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m54, "ReportExpired", 410},
+    {"credentialReportExpiredExceptionMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"CredentialReportNotPresentException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m56, "ReportNotPresent", 410},
+    {"credentialReportNotPresentExceptionMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"CredentialReportNotReadyException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m58, "ReportInProgress", 404},
+    {"credentialReportNotReadyExceptionMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeleteConflictException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m60, "DeleteConflict", 409},
+    {"deleteConflictMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DuplicateCertificateException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m62, "DuplicateCertificate", 409},
+    {"duplicateCertificateMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DuplicateSSHPublicKeyException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m64, "DuplicateSSHPublicKey", 400},
+    {"duplicateSSHPublicKeyMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EntityAlreadyExistsException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m66, "EntityAlreadyExists", 409},
+    {"entityAlreadyExistsMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EntityTemporarilyUnmodifiableException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m68, "EntityTemporarilyUnmodifiable", 409},
+    {"entityTemporarilyUnmodifiableMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"FeatureDisabledException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m70, "FeatureDisabled", 404},
+    {"FeatureDisabledMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"FeatureEnabledException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m72, "FeatureEnabled", 409},
+    {"FeatureEnabledMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InvalidAuthenticationCodeException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m74, "InvalidAuthenticationCode", 403},
+    {"invalidAuthenticationCodeMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InvalidCertificateException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m76, "InvalidCertificate", 400},
+    {"invalidCertificateMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InvalidInputException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m78, "InvalidInput", 400},
+    {"invalidInputMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InvalidPublicKeyException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m80, "InvalidPublicKey", 400},
+    {"invalidPublicKeyMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"InvalidUserTypeException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m82, "InvalidUserType", 400},
+    {"invalidUserTypeMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"KeyPairMismatchException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m84, "KeyPairMismatch", 400},
+    {"keyPairMismatchMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"LimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m86, "LimitExceeded", 409},
+    {"limitExceededMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MalformedCertificateException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m88, "MalformedCertificate", 400},
+    {"malformedCertificateMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MalformedPolicyDocumentException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m90, "MalformedPolicyDocument", 400},
+    {"malformedPolicyDocumentMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"NoSuchEntityException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m92, "NoSuchEntity", 404},
+    {"noSuchEntityMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"OpenIdIdpCommunicationErrorException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m94, "OpenIdIdpCommunicationError", 400},
+    {"openIdIdpCommunicationErrorExceptionMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"OrganizationNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"OrganizationNotInAllFeaturesModeException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"PasswordPolicyViolationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m98, "PasswordPolicyViolation", 400},
+    {"passwordPolicyViolationMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"PolicyEvaluationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m100, "PolicyEvaluation", 500},
+    {"policyEvaluationErrorMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"PolicyNotAttachableException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m102, "PolicyNotAttachable", 400},
+    {"policyNotAttachableMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ReportGenerationLimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m104, "ReportGenerationLimitExceeded", 409},
+    {"reportGenerationLimitExceededMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ServiceAccessNotEnabledException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ServiceFailureException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m107, "ServiceFailure", 500},
+    {"serviceFailureExceptionMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ServiceNotSupportedException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m109, "NotSupportedService", 404},
+    {"serviceNotSupportedMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UnmodifiableEntityException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m111, "UnmodifiableEntity", 400},
+    {"unmodifiableEntityMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"UnrecognizedPublicKeyEncodingException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_iam_m113, "UnrecognizedPublicKeyEncoding", 400},
+    {"unrecognizedPublicKeyEncodingMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+};
+static const struct model_op m_iam_ops[] = {
+    {"AttachRolePolicy", 0, -1, NULL},
+    {"CreateRole", 3, 12, "CreateRoleResult"},
+    {"DeleteRole", 20, -1, NULL},
+    {"DeleteRolePolicy", 21, -1, NULL},
+    {"DetachRolePolicy", 23, -1, NULL},
+    {"GetRole", 24, 25, "GetRoleResult"},
+    {"GetRolePolicy", 26, 27, "GetRolePolicyResult"},
+    {"ListAttachedRolePolicies", 28, 32, "ListAttachedRolePoliciesResult"},
+    {"ListRolePolicies", 37, 38, "ListRolePoliciesResult"},
+    {"ListRoleTags", 40, 41, "ListRoleTagsResult"},
+    {"ListRoles", 42, 44, "ListRolesResult"},
+    {"PutRolePolicy", 46, -1, NULL},
+    {"TagRole", 47, -1, NULL},
+    {"UntagRole", 48, -1, NULL},
+};
+static const struct model_service m_iam = {
+    .name = "iam",
+    .api_version = "2010-05-08",
+    .target_prefix = NULL,
+    .json_version = NULL,
+    .xml_namespace = "https://iam.amazonaws.com/doc/2010-05-08/",
+    .signing_name = "iam",
+    .error_prefix = NULL,
+    .protocols = MP_QUERY,
+    .query_compatible = 0,
+    .global = 1,
+    .ops = m_iam_ops,
+    .nops = 14,
+    .shapes = m_iam_shapes,
+    .nshapes = 115,
+};
+
 static const struct model_member m_logs_m0[] = {
     {"logGroupName", NULL, NULL, 1, MF_REQUIRED},
     {"kmsKeyId", NULL, NULL, 2, 0},
@@ -3885,6 +4266,2222 @@ static const struct model_service m_logs = {
     .nops = 22,
     .shapes = m_logs_shapes,
     .nshapes = 148,
+};
+
+static const struct model_member m_rds_m0[] = {
+    {"ResourceName", NULL, NULL, 1, MF_REQUIRED},
+    {"Tags", NULL, NULL, 2, MF_REQUIRED},
+};
+static const struct model_member m_rds_m2[] = {
+    {"member", "Tag", NULL, 3, 0},
+};
+static const struct model_member m_rds_m3[] = {
+    {"Key", NULL, NULL, 1, 0},
+    {"Value", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m4[] = {
+    {"AvailabilityZones", NULL, NULL, 5, 0},
+    {"BackupRetentionPeriod", NULL, NULL, 6, 0},
+    {"CharacterSetName", NULL, NULL, 1, 0},
+    {"DatabaseName", NULL, NULL, 1, 0},
+    {"DBClusterIdentifier", NULL, NULL, 1, MF_REQUIRED},
+    {"DBClusterParameterGroupName", NULL, NULL, 1, 0},
+    {"VpcSecurityGroupIds", NULL, NULL, 7, 0},
+    {"DBSubnetGroupName", NULL, NULL, 1, 0},
+    {"Engine", NULL, NULL, 1, MF_REQUIRED},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"Port", NULL, NULL, 6, 0},
+    {"MasterUsername", NULL, NULL, 1, 0},
+    {"MasterUserPassword", NULL, NULL, 8, 0},
+    {"OptionGroupName", NULL, NULL, 1, 0},
+    {"PreferredBackupWindow", NULL, NULL, 1, 0},
+    {"PreferredMaintenanceWindow", NULL, NULL, 1, 0},
+    {"ReplicationSourceIdentifier", NULL, NULL, 1, 0},
+    {"Tags", NULL, NULL, 2, 0},
+    {"StorageEncrypted", NULL, NULL, 9, 0},
+    {"KmsKeyId", NULL, NULL, 1, 0},
+    {"PreSignedUrl", NULL, NULL, 8, 0},
+    {"EnableIAMDatabaseAuthentication", NULL, NULL, 9, 0},
+    {"BacktrackWindow", NULL, NULL, 10, 0},
+    {"EnableCloudwatchLogsExports", NULL, NULL, 11, 0},
+    {"EngineMode", NULL, NULL, 1, 0},
+    {"ScalingConfiguration", NULL, NULL, 12, 0},
+    {"RdsCustomClusterConfiguration", NULL, NULL, 13, 0},
+    {"DBClusterInstanceClass", NULL, NULL, 1, 0},
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"Iops", NULL, NULL, 6, 0},
+    {"PubliclyAccessible", NULL, NULL, 9, 0},
+    {"AutoMinorVersionUpgrade", NULL, NULL, 9, 0},
+    {"DeletionProtection", NULL, NULL, 9, 0},
+    {"GlobalClusterIdentifier", NULL, NULL, 15, 0},
+    {"EnableHttpEndpoint", NULL, NULL, 9, 0},
+    {"CopyTagsToSnapshot", NULL, NULL, 9, 0},
+    {"Domain", NULL, NULL, 1, 0},
+    {"DomainIAMRoleName", NULL, NULL, 1, 0},
+    {"EnableGlobalWriteForwarding", NULL, NULL, 9, 0},
+    {"NetworkType", NULL, NULL, 1, 0},
+    {"ServerlessV2ScalingConfiguration", NULL, NULL, 16, 0},
+    {"MonitoringInterval", NULL, NULL, 6, 0},
+    {"MonitoringRoleArn", NULL, NULL, 1, 0},
+    {"DatabaseInsightsMode", NULL, NULL, 18, 0},
+    {"EnablePerformanceInsights", NULL, NULL, 9, 0},
+    {"PerformanceInsightsKMSKeyId", NULL, NULL, 1, 0},
+    {"PerformanceInsightsRetentionPeriod", NULL, NULL, 6, 0},
+    {"EnableLimitlessDatabase", NULL, NULL, 9, 0},
+    {"ClusterScalabilityType", NULL, NULL, 19, 0},
+    {"DBSystemId", NULL, NULL, 1, 0},
+    {"ManageMasterUserPassword", NULL, NULL, 9, 0},
+    {"EnableLocalWriteForwarding", NULL, NULL, 9, 0},
+    {"MasterUserSecretKmsKeyId", NULL, NULL, 1, 0},
+    {"CACertificateIdentifier", NULL, NULL, 1, 0},
+    {"EngineLifecycleSupport", NULL, NULL, 1, 0},
+    {"TagSpecifications", NULL, NULL, 20, 0},
+    {"MasterUserAuthenticationType", NULL, NULL, 22, 0},
+    {"WithExpressConfiguration", NULL, NULL, 9, 0},
+};
+static const struct model_member m_rds_m5[] = {
+    {"member", "AvailabilityZone", NULL, 1, 0},
+};
+static const struct model_member m_rds_m7[] = {
+    {"member", "VpcSecurityGroupId", NULL, 1, 0},
+};
+static const struct model_member m_rds_m11[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m12[] = {
+    {"MinCapacity", NULL, NULL, 6, 0},
+    {"MaxCapacity", NULL, NULL, 6, 0},
+    {"AutoPause", NULL, NULL, 9, 0},
+    {"SecondsUntilAutoPause", NULL, NULL, 6, 0},
+    {"TimeoutAction", NULL, NULL, 1, 0},
+    {"SecondsBeforeTimeout", NULL, NULL, 6, 0},
+};
+static const struct model_member m_rds_m13[] = {
+    {"InterconnectSubnetId", NULL, NULL, 1, 0},
+    {"TransitGatewayMulticastDomainId", NULL, NULL, 1, 0},
+    {"ReplicaMode", NULL, NULL, 14, 0},
+};
+static const char *const m_rds_e14[] = {"open-read-only", "mounted", NULL};
+static const struct model_member m_rds_m16[] = {
+    {"MinCapacity", NULL, NULL, 17, 0},
+    {"MaxCapacity", NULL, NULL, 17, 0},
+    {"SecondsUntilAutoPause", NULL, NULL, 6, 0},
+};
+static const char *const m_rds_e18[] = {"standard", "advanced", NULL};
+static const char *const m_rds_e19[] = {"standard", "limitless", NULL};
+static const struct model_member m_rds_m20[] = {
+    {"member", "item", NULL, 21, 0},
+};
+static const struct model_member m_rds_m21[] = {
+    {"ResourceType", NULL, NULL, 1, 0},
+    {"Tags", NULL, NULL, 2, 0},
+};
+static const char *const m_rds_e22[] = {"password", "iam-db-auth", NULL};
+static const struct model_member m_rds_m23[] = {
+    {"DBCluster", NULL, NULL, 24, 0},
+};
+static const struct model_member m_rds_m24[] = {
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"AvailabilityZones", NULL, NULL, 5, 0},
+    {"BackupRetentionPeriod", NULL, NULL, 6, 0},
+    {"CharacterSetName", NULL, NULL, 1, 0},
+    {"DatabaseName", NULL, NULL, 1, 0},
+    {"DBClusterIdentifier", NULL, NULL, 1, 0},
+    {"DBClusterParameterGroup", NULL, NULL, 1, 0},
+    {"DBSubnetGroup", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+    {"PercentProgress", NULL, NULL, 1, 0},
+    {"EarliestRestorableTime", NULL, NULL, 25, 0},
+    {"Endpoint", NULL, NULL, 1, 0},
+    {"ReaderEndpoint", NULL, NULL, 1, 0},
+    {"CustomEndpoints", NULL, NULL, 26, 0},
+    {"MultiAZ", NULL, NULL, 9, 0},
+    {"Engine", NULL, NULL, 1, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"LatestRestorableTime", NULL, NULL, 25, 0},
+    {"Port", NULL, NULL, 6, 0},
+    {"MasterUsername", NULL, NULL, 1, 0},
+    {"DBClusterOptionGroupMemberships", NULL, NULL, 27, 0},
+    {"PreferredBackupWindow", NULL, NULL, 1, 0},
+    {"PreferredMaintenanceWindow", NULL, NULL, 1, 0},
+    {"UpgradeRolloutOrder", NULL, NULL, 29, 0},
+    {"ReplicationSourceIdentifier", NULL, NULL, 1, 0},
+    {"ReadReplicaIdentifiers", NULL, NULL, 30, 0},
+    {"StatusInfos", NULL, NULL, 31, 0},
+    {"DBClusterMembers", NULL, NULL, 34, 0},
+    {"VpcSecurityGroups", NULL, NULL, 36, 0},
+    {"HostedZoneId", NULL, NULL, 1, 0},
+    {"StorageEncrypted", NULL, NULL, 33, 0},
+    {"StorageEncryptionType", NULL, NULL, 38, 0},
+    {"KmsKeyId", NULL, NULL, 1, 0},
+    {"DbClusterResourceId", NULL, NULL, 1, 0},
+    {"DBClusterArn", NULL, NULL, 1, 0},
+    {"AssociatedRoles", NULL, NULL, 39, 0},
+    {"IAMDatabaseAuthenticationEnabled", NULL, NULL, 9, 0},
+    {"CloneGroupId", NULL, NULL, 1, 0},
+    {"ClusterCreateTime", NULL, NULL, 25, 0},
+    {"EarliestBacktrackTime", NULL, NULL, 25, 0},
+    {"BacktrackWindow", NULL, NULL, 10, 0},
+    {"BacktrackConsumedChangeRecords", NULL, NULL, 10, 0},
+    {"EnabledCloudwatchLogsExports", NULL, NULL, 11, 0},
+    {"Capacity", NULL, NULL, 6, 0},
+    {"PendingModifiedValues", NULL, NULL, 41, 0},
+    {"EngineMode", NULL, NULL, 1, 0},
+    {"ScalingConfigurationInfo", NULL, NULL, 44, 0},
+    {"RdsCustomClusterConfiguration", NULL, NULL, 13, 0},
+    {"DBClusterInstanceClass", NULL, NULL, 1, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"Iops", NULL, NULL, 6, 0},
+    {"StorageThroughput", NULL, NULL, 6, 0},
+    {"IOOptimizedNextAllowedModificationTime", NULL, NULL, 25, 0},
+    {"PubliclyAccessible", NULL, NULL, 9, 0},
+    {"AutoMinorVersionUpgrade", NULL, NULL, 33, 0},
+    {"DeletionProtection", NULL, NULL, 9, 0},
+    {"HttpEndpointEnabled", NULL, NULL, 9, 0},
+    {"ActivityStreamMode", NULL, NULL, 45, 0},
+    {"ActivityStreamStatus", NULL, NULL, 46, 0},
+    {"ActivityStreamKmsKeyId", NULL, NULL, 1, 0},
+    {"ActivityStreamKinesisStreamName", NULL, NULL, 1, 0},
+    {"CopyTagsToSnapshot", NULL, NULL, 9, 0},
+    {"CrossAccountClone", NULL, NULL, 9, 0},
+    {"DomainMemberships", NULL, NULL, 47, 0},
+    {"TagList", NULL, NULL, 2, 0},
+    {"GlobalClusterIdentifier", NULL, NULL, 15, 0},
+    {"GlobalWriteForwardingStatus", NULL, NULL, 49, 0},
+    {"GlobalWriteForwardingRequested", NULL, NULL, 9, 0},
+    {"NetworkType", NULL, NULL, 1, 0},
+    {"AutomaticRestartTime", NULL, NULL, 25, 0},
+    {"ServerlessV2ScalingConfiguration", NULL, NULL, 50, 0},
+    {"ServerlessV2PlatformVersion", NULL, NULL, 1, 0},
+    {"MonitoringInterval", NULL, NULL, 6, 0},
+    {"MonitoringRoleArn", NULL, NULL, 1, 0},
+    {"DatabaseInsightsMode", NULL, NULL, 18, 0},
+    {"PerformanceInsightsEnabled", NULL, NULL, 9, 0},
+    {"PerformanceInsightsKMSKeyId", NULL, NULL, 1, 0},
+    {"PerformanceInsightsRetentionPeriod", NULL, NULL, 6, 0},
+    {"DBSystemId", NULL, NULL, 1, 0},
+    {"MasterUserSecret", NULL, NULL, 51, 0},
+    {"LocalWriteForwardingStatus", NULL, NULL, 52, 0},
+    {"AwsBackupRecoveryPointArn", NULL, NULL, 1, 0},
+    {"LimitlessDatabase", NULL, NULL, 53, 0},
+    {"ClusterScalabilityType", NULL, NULL, 19, 0},
+    {"CertificateDetails", NULL, NULL, 43, 0},
+    {"EngineLifecycleSupport", NULL, NULL, 1, 0},
+    {"VPCNetworkingEnabled", NULL, NULL, 9, 0},
+    {"InternetAccessGatewayEnabled", NULL, NULL, 9, 0},
+};
+static const struct model_member m_rds_m26[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m27[] = {
+    {"member", "DBClusterOptionGroup", NULL, 28, 0},
+};
+static const struct model_member m_rds_m28[] = {
+    {"DBClusterOptionGroupName", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+};
+static const char *const m_rds_e29[] = {"first", "second", "last", NULL};
+static const struct model_member m_rds_m30[] = {
+    {"member", "ReadReplicaIdentifier", NULL, 1, 0},
+};
+static const struct model_member m_rds_m31[] = {
+    {"member", "DBClusterStatusInfo", NULL, 32, 0},
+};
+static const struct model_member m_rds_m32[] = {
+    {"StatusType", NULL, NULL, 1, 0},
+    {"Normal", NULL, NULL, 33, 0},
+    {"Status", NULL, NULL, 1, 0},
+    {"Message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m34[] = {
+    {"member", "DBClusterMember", NULL, 35, 0},
+};
+static const struct model_member m_rds_m35[] = {
+    {"DBInstanceIdentifier", NULL, NULL, 1, 0},
+    {"IsClusterWriter", NULL, NULL, 33, 0},
+    {"DBClusterParameterGroupStatus", NULL, NULL, 1, 0},
+    {"PromotionTier", NULL, NULL, 6, 0},
+};
+static const struct model_member m_rds_m36[] = {
+    {"member", "VpcSecurityGroupMembership", NULL, 37, 0},
+};
+static const struct model_member m_rds_m37[] = {
+    {"VpcSecurityGroupId", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+};
+static const char *const m_rds_e38[] = {"none", "sse-kms", "sse-rds", NULL};
+static const struct model_member m_rds_m39[] = {
+    {"member", "DBClusterRole", NULL, 40, 0},
+};
+static const struct model_member m_rds_m40[] = {
+    {"RoleArn", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+    {"FeatureName", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m41[] = {
+    {"PendingCloudwatchLogsExports", NULL, NULL, 42, 0},
+    {"DBClusterIdentifier", NULL, NULL, 1, 0},
+    {"MasterUserPassword", NULL, NULL, 8, 0},
+    {"IAMDatabaseAuthenticationEnabled", NULL, NULL, 9, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"BackupRetentionPeriod", NULL, NULL, 6, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"RdsCustomClusterConfiguration", NULL, NULL, 13, 0},
+    {"Iops", NULL, NULL, 6, 0},
+    {"CertificateDetails", NULL, NULL, 43, 0},
+};
+static const struct model_member m_rds_m42[] = {
+    {"LogTypesToEnable", NULL, NULL, 11, 0},
+    {"LogTypesToDisable", NULL, NULL, 11, 0},
+};
+static const struct model_member m_rds_m43[] = {
+    {"CAIdentifier", NULL, NULL, 1, 0},
+    {"ValidTill", NULL, NULL, 25, 0},
+};
+static const struct model_member m_rds_m44[] = {
+    {"MinCapacity", NULL, NULL, 6, 0},
+    {"MaxCapacity", NULL, NULL, 6, 0},
+    {"AutoPause", NULL, NULL, 9, 0},
+    {"SecondsUntilAutoPause", NULL, NULL, 6, 0},
+    {"TimeoutAction", NULL, NULL, 1, 0},
+    {"SecondsBeforeTimeout", NULL, NULL, 6, 0},
+};
+static const char *const m_rds_e45[] = {"sync", "async", NULL};
+static const char *const m_rds_e46[] = {"stopped", "starting", "started", "stopping", NULL};
+static const struct model_member m_rds_m47[] = {
+    {"member", "DomainMembership", NULL, 48, 0},
+};
+static const struct model_member m_rds_m48[] = {
+    {"Domain", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+    {"FQDN", NULL, NULL, 1, 0},
+    {"IAMRoleName", NULL, NULL, 1, 0},
+    {"OU", NULL, NULL, 1, 0},
+    {"AuthSecretArn", NULL, NULL, 1, 0},
+    {"DnsIps", NULL, NULL, 26, 0},
+};
+static const char *const m_rds_e49[] = {"enabled", "disabled", "enabling", "disabling", "unknown", NULL};
+static const struct model_member m_rds_m50[] = {
+    {"MinCapacity", NULL, NULL, 17, 0},
+    {"MaxCapacity", NULL, NULL, 17, 0},
+    {"SecondsUntilAutoPause", NULL, NULL, 6, 0},
+};
+static const struct model_member m_rds_m51[] = {
+    {"SecretArn", NULL, NULL, 1, 0},
+    {"SecretStatus", NULL, NULL, 1, 0},
+    {"KmsKeyId", NULL, NULL, 1, 0},
+};
+static const char *const m_rds_e52[] = {"enabled", "disabled", "enabling", "disabling", "requested", NULL};
+static const struct model_member m_rds_m53[] = {
+    {"Status", NULL, NULL, 54, 0},
+    {"MinRequiredACU", NULL, NULL, 17, 0},
+};
+static const char *const m_rds_e54[] = {"active", "not-in-use", "enabled", "disabled", "enabling", "disabling", "modifying-max-capacity", "error", NULL};
+static const struct model_member m_rds_m55[] = {
+    {"DBClusterParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"DBParameterGroupFamily", NULL, NULL, 1, MF_REQUIRED},
+    {"Description", NULL, NULL, 1, MF_REQUIRED},
+    {"Tags", NULL, NULL, 2, 0},
+};
+static const struct model_member m_rds_m56[] = {
+    {"DBClusterParameterGroup", NULL, NULL, 57, 0},
+};
+static const struct model_member m_rds_m57[] = {
+    {"DBClusterParameterGroupName", NULL, NULL, 1, 0},
+    {"DBParameterGroupFamily", NULL, NULL, 1, 0},
+    {"Description", NULL, NULL, 1, 0},
+    {"DBClusterParameterGroupArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m58[] = {
+    {"DBName", NULL, NULL, 1, 0},
+    {"DBInstanceIdentifier", NULL, NULL, 1, MF_REQUIRED},
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"DBInstanceClass", NULL, NULL, 1, MF_REQUIRED},
+    {"Engine", NULL, NULL, 1, MF_REQUIRED},
+    {"MasterUsername", NULL, NULL, 1, 0},
+    {"MasterUserPassword", NULL, NULL, 8, 0},
+    {"DBSecurityGroups", NULL, NULL, 59, 0},
+    {"VpcSecurityGroupIds", NULL, NULL, 7, 0},
+    {"AvailabilityZone", NULL, NULL, 1, 0},
+    {"DBSubnetGroupName", NULL, NULL, 1, 0},
+    {"PreferredMaintenanceWindow", NULL, NULL, 1, 0},
+    {"DBParameterGroupName", NULL, NULL, 1, 0},
+    {"BackupRetentionPeriod", NULL, NULL, 6, 0},
+    {"PreferredBackupWindow", NULL, NULL, 1, 0},
+    {"Port", NULL, NULL, 6, 0},
+    {"MultiAZ", NULL, NULL, 9, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"AutoMinorVersionUpgrade", NULL, NULL, 9, 0},
+    {"LicenseModel", NULL, NULL, 1, 0},
+    {"Iops", NULL, NULL, 6, 0},
+    {"StorageThroughput", NULL, NULL, 6, 0},
+    {"OptionGroupName", NULL, NULL, 1, 0},
+    {"CharacterSetName", NULL, NULL, 1, 0},
+    {"NcharCharacterSetName", NULL, NULL, 1, 0},
+    {"PubliclyAccessible", NULL, NULL, 9, 0},
+    {"Tags", NULL, NULL, 2, 0},
+    {"DBClusterIdentifier", NULL, NULL, 1, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"TdeCredentialArn", NULL, NULL, 1, 0},
+    {"TdeCredentialPassword", NULL, NULL, 8, 0},
+    {"StorageEncrypted", NULL, NULL, 9, 0},
+    {"KmsKeyId", NULL, NULL, 1, 0},
+    {"Domain", NULL, NULL, 1, 0},
+    {"DomainFqdn", NULL, NULL, 1, 0},
+    {"DomainOu", NULL, NULL, 1, 0},
+    {"DomainAuthSecretArn", NULL, NULL, 1, 0},
+    {"DomainDnsIps", NULL, NULL, 26, 0},
+    {"CopyTagsToSnapshot", NULL, NULL, 9, 0},
+    {"MonitoringInterval", NULL, NULL, 6, 0},
+    {"MonitoringRoleArn", NULL, NULL, 1, 0},
+    {"DomainIAMRoleName", NULL, NULL, 1, 0},
+    {"PromotionTier", NULL, NULL, 6, 0},
+    {"Timezone", NULL, NULL, 1, 0},
+    {"EnableIAMDatabaseAuthentication", NULL, NULL, 9, 0},
+    {"DatabaseInsightsMode", NULL, NULL, 18, 0},
+    {"EnablePerformanceInsights", NULL, NULL, 9, 0},
+    {"PerformanceInsightsKMSKeyId", NULL, NULL, 1, 0},
+    {"PerformanceInsightsRetentionPeriod", NULL, NULL, 6, 0},
+    {"EnableCloudwatchLogsExports", NULL, NULL, 11, 0},
+    {"ProcessorFeatures", NULL, NULL, 60, 0},
+    {"DeletionProtection", NULL, NULL, 9, 0},
+    {"MaxAllocatedStorage", NULL, NULL, 6, 0},
+    {"EnableCustomerOwnedIp", NULL, NULL, 9, 0},
+    {"NetworkType", NULL, NULL, 1, 0},
+    {"BackupTarget", NULL, NULL, 1, 0},
+    {"CustomIamInstanceProfile", NULL, NULL, 1, 0},
+    {"DBSystemId", NULL, NULL, 1, 0},
+    {"CACertificateIdentifier", NULL, NULL, 1, 0},
+    {"ManageMasterUserPassword", NULL, NULL, 9, 0},
+    {"MasterUserSecretKmsKeyId", NULL, NULL, 1, 0},
+    {"MultiTenant", NULL, NULL, 9, 0},
+    {"DedicatedLogVolume", NULL, NULL, 9, 0},
+    {"EngineLifecycleSupport", NULL, NULL, 1, 0},
+    {"AdditionalStorageVolumes", NULL, NULL, 62, 0},
+    {"TagSpecifications", NULL, NULL, 20, 0},
+    {"MasterUserAuthenticationType", NULL, NULL, 22, 0},
+};
+static const struct model_member m_rds_m59[] = {
+    {"member", "DBSecurityGroupName", NULL, 1, 0},
+};
+static const struct model_member m_rds_m60[] = {
+    {"member", "ProcessorFeature", NULL, 61, 0},
+};
+static const struct model_member m_rds_m61[] = {
+    {"Name", NULL, NULL, 1, 0},
+    {"Value", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m62[] = {
+    {"member", NULL, NULL, 63, 0},
+};
+static const struct model_member m_rds_m63[] = {
+    {"VolumeName", NULL, NULL, 1, MF_REQUIRED},
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"IOPS", NULL, NULL, 6, 0},
+    {"MaxAllocatedStorage", NULL, NULL, 6, 0},
+    {"StorageThroughput", NULL, NULL, 6, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m64[] = {
+    {"DBInstance", NULL, NULL, 65, 0},
+};
+static const struct model_member m_rds_m65[] = {
+    {"DBInstanceIdentifier", NULL, NULL, 1, 0},
+    {"DBInstanceClass", NULL, NULL, 1, 0},
+    {"Engine", NULL, NULL, 1, 0},
+    {"DBInstanceStatus", NULL, NULL, 1, 0},
+    {"MasterUsername", NULL, NULL, 1, 0},
+    {"DBName", NULL, NULL, 1, 0},
+    {"Endpoint", NULL, NULL, 66, 0},
+    {"AllocatedStorage", NULL, NULL, 67, 0},
+    {"InstanceCreateTime", NULL, NULL, 25, 0},
+    {"PreferredBackupWindow", NULL, NULL, 1, 0},
+    {"BackupRetentionPeriod", NULL, NULL, 67, 0},
+    {"DBSecurityGroups", NULL, NULL, 68, 0},
+    {"VpcSecurityGroups", NULL, NULL, 36, 0},
+    {"DBParameterGroups", NULL, NULL, 70, 0},
+    {"AvailabilityZone", NULL, NULL, 1, 0},
+    {"DBSubnetGroup", NULL, NULL, 72, 0},
+    {"PreferredMaintenanceWindow", NULL, NULL, 1, 0},
+    {"UpgradeRolloutOrder", NULL, NULL, 29, 0},
+    {"PendingModifiedValues", NULL, NULL, 77, 0},
+    {"LatestRestorableTime", NULL, NULL, 25, 0},
+    {"MultiAZ", NULL, NULL, 33, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"AutoMinorVersionUpgrade", NULL, NULL, 33, 0},
+    {"ReadReplicaSourceDBInstanceIdentifier", NULL, NULL, 1, 0},
+    {"ReadReplicaDBInstanceIdentifiers", NULL, NULL, 79, 0},
+    {"ReadReplicaDBClusterIdentifiers", NULL, NULL, 80, 0},
+    {"ReplicaMode", NULL, NULL, 14, 0},
+    {"LicenseModel", NULL, NULL, 1, 0},
+    {"Iops", NULL, NULL, 6, 0},
+    {"StorageThroughput", NULL, NULL, 6, 0},
+    {"OptionGroupMemberships", NULL, NULL, 81, 0},
+    {"CharacterSetName", NULL, NULL, 1, 0},
+    {"NcharCharacterSetName", NULL, NULL, 1, 0},
+    {"SecondaryAvailabilityZone", NULL, NULL, 1, 0},
+    {"PubliclyAccessible", NULL, NULL, 33, 0},
+    {"StatusInfos", NULL, NULL, 83, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"StorageEncryptionType", NULL, NULL, 38, 0},
+    {"TdeCredentialArn", NULL, NULL, 1, 0},
+    {"DbInstancePort", NULL, NULL, 67, 0},
+    {"DBClusterIdentifier", NULL, NULL, 1, 0},
+    {"StorageEncrypted", NULL, NULL, 33, 0},
+    {"KmsKeyId", NULL, NULL, 1, 0},
+    {"DbiResourceId", NULL, NULL, 1, 0},
+    {"CACertificateIdentifier", NULL, NULL, 1, 0},
+    {"DomainMemberships", NULL, NULL, 47, 0},
+    {"CopyTagsToSnapshot", NULL, NULL, 33, 0},
+    {"MonitoringInterval", NULL, NULL, 6, 0},
+    {"EnhancedMonitoringResourceArn", NULL, NULL, 1, 0},
+    {"MonitoringRoleArn", NULL, NULL, 1, 0},
+    {"PromotionTier", NULL, NULL, 6, 0},
+    {"DBInstanceArn", NULL, NULL, 1, 0},
+    {"Timezone", NULL, NULL, 1, 0},
+    {"IAMDatabaseAuthenticationEnabled", NULL, NULL, 33, 0},
+    {"DatabaseInsightsMode", NULL, NULL, 18, 0},
+    {"PerformanceInsightsEnabled", NULL, NULL, 9, 0},
+    {"PerformanceInsightsKMSKeyId", NULL, NULL, 1, 0},
+    {"PerformanceInsightsRetentionPeriod", NULL, NULL, 6, 0},
+    {"EnabledCloudwatchLogsExports", NULL, NULL, 11, 0},
+    {"ProcessorFeatures", NULL, NULL, 60, 0},
+    {"DeletionProtection", NULL, NULL, 33, 0},
+    {"AssociatedRoles", NULL, NULL, 85, 0},
+    {"ListenerEndpoint", NULL, NULL, 66, 0},
+    {"MaxAllocatedStorage", NULL, NULL, 6, 0},
+    {"TagList", NULL, NULL, 2, 0},
+    {"AutomationMode", NULL, NULL, 78, 0},
+    {"ResumeFullAutomationModeTime", NULL, NULL, 25, 0},
+    {"CustomerOwnedIpEnabled", NULL, NULL, 9, 0},
+    {"NetworkType", NULL, NULL, 1, 0},
+    {"ActivityStreamStatus", NULL, NULL, 46, 0},
+    {"ActivityStreamKmsKeyId", NULL, NULL, 1, 0},
+    {"ActivityStreamKinesisStreamName", NULL, NULL, 1, 0},
+    {"ActivityStreamMode", NULL, NULL, 45, 0},
+    {"ActivityStreamEngineNativeAuditFieldsIncluded", NULL, NULL, 9, 0},
+    {"AwsBackupRecoveryPointArn", NULL, NULL, 1, 0},
+    {"DBInstanceAutomatedBackupsReplications", NULL, NULL, 87, 0},
+    {"BackupTarget", NULL, NULL, 1, 0},
+    {"AutomaticRestartTime", NULL, NULL, 25, 0},
+    {"CustomIamInstanceProfile", NULL, NULL, 1, 0},
+    {"ActivityStreamPolicyStatus", NULL, NULL, 89, 0},
+    {"CertificateDetails", NULL, NULL, 43, 0},
+    {"DBSystemId", NULL, NULL, 1, 0},
+    {"MasterUserSecret", NULL, NULL, 51, 0},
+    {"ReadReplicaSourceDBClusterIdentifier", NULL, NULL, 1, 0},
+    {"PercentProgress", NULL, NULL, 1, 0},
+    {"MultiTenant", NULL, NULL, 9, 0},
+    {"DedicatedLogVolume", NULL, NULL, 33, 0},
+    {"IsStorageConfigUpgradeAvailable", NULL, NULL, 9, 0},
+    {"EngineLifecycleSupport", NULL, NULL, 1, 0},
+    {"AdditionalStorageVolumes", NULL, NULL, 90, 0},
+    {"StorageVolumeStatus", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m66[] = {
+    {"Address", NULL, NULL, 1, 0},
+    {"Port", NULL, NULL, 67, 0},
+    {"HostedZoneId", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m68[] = {
+    {"member", "DBSecurityGroup", NULL, 69, 0},
+};
+static const struct model_member m_rds_m69[] = {
+    {"DBSecurityGroupName", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m70[] = {
+    {"member", "DBParameterGroup", NULL, 71, 0},
+};
+static const struct model_member m_rds_m71[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, 0},
+    {"ParameterApplyStatus", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m72[] = {
+    {"DBSubnetGroupName", NULL, NULL, 1, 0},
+    {"DBSubnetGroupDescription", NULL, NULL, 1, 0},
+    {"VpcId", NULL, NULL, 1, 0},
+    {"SubnetGroupStatus", NULL, NULL, 1, 0},
+    {"Subnets", NULL, NULL, 73, 0},
+    {"DBSubnetGroupArn", NULL, NULL, 1, 0},
+    {"SupportedNetworkTypes", NULL, NULL, 26, 0},
+};
+static const struct model_member m_rds_m73[] = {
+    {"member", "Subnet", NULL, 74, 0},
+};
+static const struct model_member m_rds_m74[] = {
+    {"SubnetIdentifier", NULL, NULL, 1, 0},
+    {"SubnetAvailabilityZone", NULL, NULL, 75, 0},
+    {"SubnetOutpost", NULL, NULL, 76, 0},
+    {"SubnetStatus", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m75[] = {
+    {"Name", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m76[] = {
+    {"Arn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m77[] = {
+    {"DBInstanceClass", NULL, NULL, 1, 0},
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"MasterUserPassword", NULL, NULL, 8, 0},
+    {"Port", NULL, NULL, 6, 0},
+    {"BackupRetentionPeriod", NULL, NULL, 6, 0},
+    {"MultiAZ", NULL, NULL, 9, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"LicenseModel", NULL, NULL, 1, 0},
+    {"Iops", NULL, NULL, 6, 0},
+    {"StorageThroughput", NULL, NULL, 6, 0},
+    {"DBInstanceIdentifier", NULL, NULL, 1, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"CACertificateIdentifier", NULL, NULL, 1, 0},
+    {"DBSubnetGroupName", NULL, NULL, 1, 0},
+    {"PendingCloudwatchLogsExports", NULL, NULL, 42, 0},
+    {"ProcessorFeatures", NULL, NULL, 60, 0},
+    {"AutomationMode", NULL, NULL, 78, 0},
+    {"ResumeFullAutomationModeTime", NULL, NULL, 25, 0},
+    {"MultiTenant", NULL, NULL, 9, 0},
+    {"IAMDatabaseAuthenticationEnabled", NULL, NULL, 9, 0},
+    {"DedicatedLogVolume", NULL, NULL, 9, 0},
+    {"Engine", NULL, NULL, 1, 0},
+    {"AdditionalStorageVolumes", NULL, NULL, 62, 0},
+};
+static const char *const m_rds_e78[] = {"full", "all-paused", NULL};
+static const struct model_member m_rds_m79[] = {
+    {"member", "ReadReplicaDBInstanceIdentifier", NULL, 1, 0},
+};
+static const struct model_member m_rds_m80[] = {
+    {"member", "ReadReplicaDBClusterIdentifier", NULL, 1, 0},
+};
+static const struct model_member m_rds_m81[] = {
+    {"member", "OptionGroupMembership", NULL, 82, 0},
+};
+static const struct model_member m_rds_m82[] = {
+    {"OptionGroupName", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m83[] = {
+    {"member", "DBInstanceStatusInfo", NULL, 84, 0},
+};
+static const struct model_member m_rds_m84[] = {
+    {"StatusType", NULL, NULL, 1, 0},
+    {"Normal", NULL, NULL, 33, 0},
+    {"Status", NULL, NULL, 1, 0},
+    {"Message", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m85[] = {
+    {"member", "DBInstanceRole", NULL, 86, 0},
+};
+static const struct model_member m_rds_m86[] = {
+    {"RoleArn", NULL, NULL, 1, 0},
+    {"FeatureName", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m87[] = {
+    {"member", "DBInstanceAutomatedBackupsReplication", NULL, 88, 0},
+};
+static const struct model_member m_rds_m88[] = {
+    {"DBInstanceAutomatedBackupsArn", NULL, NULL, 1, 0},
+};
+static const char *const m_rds_e89[] = {"locked", "unlocked", "locking-policy", "unlocking-policy", NULL};
+static const struct model_member m_rds_m90[] = {
+    {"member", NULL, NULL, 91, 0},
+};
+static const struct model_member m_rds_m91[] = {
+    {"VolumeName", NULL, NULL, 1, 0},
+    {"StorageVolumeStatus", NULL, NULL, 1, 0},
+    {"AllocatedStorage", NULL, NULL, 67, 0},
+    {"IOPS", NULL, NULL, 6, 0},
+    {"MaxAllocatedStorage", NULL, NULL, 6, 0},
+    {"StorageThroughput", NULL, NULL, 6, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m92[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"DBParameterGroupFamily", NULL, NULL, 1, MF_REQUIRED},
+    {"Description", NULL, NULL, 1, MF_REQUIRED},
+    {"Tags", NULL, NULL, 2, 0},
+};
+static const struct model_member m_rds_m93[] = {
+    {"DBParameterGroup", NULL, NULL, 94, 0},
+};
+static const struct model_member m_rds_m94[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, 0},
+    {"DBParameterGroupFamily", NULL, NULL, 1, 0},
+    {"Description", NULL, NULL, 1, 0},
+    {"DBParameterGroupArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m95[] = {
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+    {"EngineFamily", NULL, NULL, 97, MF_REQUIRED},
+    {"DefaultAuthScheme", NULL, NULL, 98, 0},
+    {"Auth", NULL, NULL, 99, 0},
+    {"RoleArn", NULL, NULL, 104, MF_REQUIRED},
+    {"VpcSubnetIds", NULL, NULL, 26, MF_REQUIRED},
+    {"VpcSecurityGroupIds", NULL, NULL, 26, 0},
+    {"RequireTLS", NULL, NULL, 33, 0},
+    {"IdleClientTimeout", NULL, NULL, 6, 0},
+    {"DebugLogging", NULL, NULL, 33, 0},
+    {"Tags", NULL, NULL, 2, 0},
+    {"EndpointNetworkType", NULL, NULL, 107, 0},
+    {"TargetConnectionNetworkType", NULL, NULL, 108, 0},
+};
+static const char *const m_rds_e97[] = {"MYSQL", "POSTGRESQL", "SQLSERVER", NULL};
+static const char *const m_rds_e98[] = {"IAM_AUTH", "NONE", NULL};
+static const struct model_member m_rds_m99[] = {
+    {"member", NULL, NULL, 100, 0},
+};
+static const struct model_member m_rds_m100[] = {
+    {"Description", NULL, NULL, 101, 0},
+    {"UserName", NULL, NULL, 102, 0},
+    {"AuthScheme", NULL, NULL, 103, 0},
+    {"SecretArn", NULL, NULL, 104, 0},
+    {"IAMAuth", NULL, NULL, 105, 0},
+    {"ClientPasswordAuthType", NULL, NULL, 106, 0},
+};
+static const char *const m_rds_e103[] = {"SECRETS", NULL};
+static const char *const m_rds_e105[] = {"DISABLED", "REQUIRED", "ENABLED", NULL};
+static const char *const m_rds_e106[] = {"MYSQL_NATIVE_PASSWORD", "MYSQL_CACHING_SHA2_PASSWORD", "POSTGRES_SCRAM_SHA_256", "POSTGRES_MD5", "SQL_SERVER_AUTHENTICATION", NULL};
+static const char *const m_rds_e107[] = {"IPV4", "IPV6", "DUAL", NULL};
+static const char *const m_rds_e108[] = {"IPV4", "IPV6", NULL};
+static const struct model_member m_rds_m109[] = {
+    {"DBProxy", NULL, NULL, 110, 0},
+};
+static const struct model_member m_rds_m110[] = {
+    {"DBProxyName", NULL, NULL, 1, 0},
+    {"DBProxyArn", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 111, 0},
+    {"EngineFamily", NULL, NULL, 1, 0},
+    {"VpcId", NULL, NULL, 1, 0},
+    {"VpcSecurityGroupIds", NULL, NULL, 26, 0},
+    {"VpcSubnetIds", NULL, NULL, 26, 0},
+    {"DefaultAuthScheme", NULL, NULL, 1, 0},
+    {"Auth", NULL, NULL, 112, 0},
+    {"RoleArn", NULL, NULL, 1, 0},
+    {"Endpoint", NULL, NULL, 1, 0},
+    {"RequireTLS", NULL, NULL, 33, 0},
+    {"IdleClientTimeout", NULL, NULL, 67, 0},
+    {"DebugLogging", NULL, NULL, 33, 0},
+    {"CreatedDate", NULL, NULL, 25, 0},
+    {"UpdatedDate", NULL, NULL, 25, 0},
+    {"EndpointNetworkType", NULL, NULL, 107, 0},
+    {"TargetConnectionNetworkType", NULL, NULL, 108, 0},
+};
+static const char *const m_rds_e111[] = {"available", "modifying", "incompatible-network", "insufficient-resource-limits", "creating", "deleting", "suspended", "suspending", "reactivating", NULL};
+static const struct model_member m_rds_m112[] = {
+    {"member", NULL, NULL, 113, 0},
+};
+static const struct model_member m_rds_m113[] = {
+    {"Description", NULL, NULL, 1, 0},
+    {"UserName", NULL, NULL, 1, 0},
+    {"AuthScheme", NULL, NULL, 103, 0},
+    {"SecretArn", NULL, NULL, 1, 0},
+    {"IAMAuth", NULL, NULL, 105, 0},
+    {"ClientPasswordAuthType", NULL, NULL, 106, 0},
+};
+static const struct model_member m_rds_m114[] = {
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+    {"DBProxyEndpointName", NULL, NULL, 115, MF_REQUIRED},
+    {"VpcSubnetIds", NULL, NULL, 26, MF_REQUIRED},
+    {"VpcSecurityGroupIds", NULL, NULL, 26, 0},
+    {"TargetRole", NULL, NULL, 116, 0},
+    {"Tags", NULL, NULL, 2, 0},
+    {"EndpointNetworkType", NULL, NULL, 107, 0},
+};
+static const char *const m_rds_e116[] = {"READ_WRITE", "READ_ONLY", NULL};
+static const struct model_member m_rds_m117[] = {
+    {"DBProxyEndpoint", NULL, NULL, 118, 0},
+};
+static const struct model_member m_rds_m118[] = {
+    {"DBProxyEndpointName", NULL, NULL, 1, 0},
+    {"DBProxyEndpointArn", NULL, NULL, 1, 0},
+    {"DBProxyName", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 119, 0},
+    {"VpcId", NULL, NULL, 1, 0},
+    {"VpcSecurityGroupIds", NULL, NULL, 26, 0},
+    {"VpcSubnetIds", NULL, NULL, 26, 0},
+    {"Endpoint", NULL, NULL, 1, 0},
+    {"CreatedDate", NULL, NULL, 25, 0},
+    {"TargetRole", NULL, NULL, 116, 0},
+    {"IsDefault", NULL, NULL, 33, 0},
+    {"EndpointNetworkType", NULL, NULL, 107, 0},
+};
+static const char *const m_rds_e119[] = {"available", "modifying", "incompatible-network", "insufficient-resource-limits", "creating", "deleting", NULL};
+static const struct model_member m_rds_m120[] = {
+    {"DBSubnetGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"DBSubnetGroupDescription", NULL, NULL, 1, MF_REQUIRED},
+    {"SubnetIds", NULL, NULL, 121, MF_REQUIRED},
+    {"Tags", NULL, NULL, 2, 0},
+};
+static const struct model_member m_rds_m121[] = {
+    {"member", "SubnetIdentifier", NULL, 1, 0},
+};
+static const struct model_member m_rds_m122[] = {
+    {"DBSubnetGroup", NULL, NULL, 72, 0},
+};
+static const struct model_member m_rds_m123[] = {
+    {"DBClusterIdentifier", NULL, NULL, 1, MF_REQUIRED},
+    {"SkipFinalSnapshot", NULL, NULL, 33, 0},
+    {"FinalDBSnapshotIdentifier", NULL, NULL, 1, 0},
+    {"DeleteAutomatedBackups", NULL, NULL, 9, 0},
+};
+static const struct model_member m_rds_m124[] = {
+    {"DBCluster", NULL, NULL, 24, 0},
+};
+static const struct model_member m_rds_m125[] = {
+    {"DBClusterParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_rds_m126[] = {
+    {"DBInstanceIdentifier", NULL, NULL, 1, MF_REQUIRED},
+    {"SkipFinalSnapshot", NULL, NULL, 33, 0},
+    {"FinalDBSnapshotIdentifier", NULL, NULL, 1, 0},
+    {"DeleteAutomatedBackups", NULL, NULL, 9, 0},
+};
+static const struct model_member m_rds_m127[] = {
+    {"DBInstance", NULL, NULL, 65, 0},
+};
+static const struct model_member m_rds_m128[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_rds_m129[] = {
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+};
+static const struct model_member m_rds_m130[] = {
+    {"DBProxy", NULL, NULL, 110, 0},
+};
+static const struct model_member m_rds_m131[] = {
+    {"DBProxyEndpointName", NULL, NULL, 115, MF_REQUIRED},
+};
+static const struct model_member m_rds_m132[] = {
+    {"DBProxyEndpoint", NULL, NULL, 118, 0},
+};
+static const struct model_member m_rds_m133[] = {
+    {"DBSubnetGroupName", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_rds_m134[] = {
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+    {"TargetGroupName", NULL, NULL, 135, 0},
+    {"DBInstanceIdentifiers", NULL, NULL, 26, 0},
+    {"DBClusterIdentifiers", NULL, NULL, 26, 0},
+};
+static const struct model_member m_rds_m137[] = {
+    {"DBClusterParameterGroupName", NULL, NULL, 1, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m138[] = {
+    {"member", "Filter", NULL, 139, 0},
+};
+static const struct model_member m_rds_m139[] = {
+    {"Name", NULL, NULL, 1, MF_REQUIRED},
+    {"Values", NULL, NULL, 140, MF_REQUIRED},
+};
+static const struct model_member m_rds_m140[] = {
+    {"member", "Value", NULL, 1, 0},
+};
+static const struct model_member m_rds_m141[] = {
+    {"Marker", NULL, NULL, 1, 0},
+    {"DBClusterParameterGroups", NULL, NULL, 142, 0},
+};
+static const struct model_member m_rds_m142[] = {
+    {"member", "DBClusterParameterGroup", NULL, 57, 0},
+};
+static const struct model_member m_rds_m143[] = {
+    {"DBClusterParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"Source", NULL, NULL, 1, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m144[] = {
+    {"Parameters", NULL, NULL, 145, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m145[] = {
+    {"member", "Parameter", NULL, 146, 0},
+};
+static const struct model_member m_rds_m146[] = {
+    {"ParameterName", NULL, NULL, 1, 0},
+    {"ParameterValue", NULL, NULL, 147, 0},
+    {"Description", NULL, NULL, 1, 0},
+    {"Source", NULL, NULL, 1, 0},
+    {"ApplyType", NULL, NULL, 1, 0},
+    {"DataType", NULL, NULL, 1, 0},
+    {"AllowedValues", NULL, NULL, 1, 0},
+    {"IsModifiable", NULL, NULL, 33, 0},
+    {"MinimumEngineVersion", NULL, NULL, 1, 0},
+    {"ApplyMethod", NULL, NULL, 148, 0},
+    {"SupportedEngineModes", NULL, NULL, 149, 0},
+};
+static const char *const m_rds_e148[] = {"immediate", "pending-reboot", NULL};
+static const struct model_member m_rds_m149[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m150[] = {
+    {"DBClusterIdentifier", NULL, NULL, 1, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+    {"IncludeShared", NULL, NULL, 33, 0},
+};
+static const struct model_member m_rds_m151[] = {
+    {"Marker", NULL, NULL, 1, 0},
+    {"DBClusters", NULL, NULL, 152, 0},
+};
+static const struct model_member m_rds_m152[] = {
+    {"member", "DBCluster", NULL, 24, 0},
+};
+static const struct model_member m_rds_m153[] = {
+    {"Engine", NULL, NULL, 1, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"DBParameterGroupFamily", NULL, NULL, 1, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+    {"DefaultOnly", NULL, NULL, 33, 0},
+    {"ListSupportedCharacterSets", NULL, NULL, 9, 0},
+    {"ListSupportedTimezones", NULL, NULL, 9, 0},
+    {"IncludeAll", NULL, NULL, 9, 0},
+};
+static const struct model_member m_rds_m154[] = {
+    {"Marker", NULL, NULL, 1, 0},
+    {"DBEngineVersions", NULL, NULL, 155, 0},
+};
+static const struct model_member m_rds_m155[] = {
+    {"member", "DBEngineVersion", NULL, 156, 0},
+};
+static const struct model_member m_rds_m156[] = {
+    {"Engine", NULL, NULL, 1, 0},
+    {"MajorEngineVersion", NULL, NULL, 1, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"DatabaseInstallationFilesS3BucketName", NULL, NULL, 1, 0},
+    {"DatabaseInstallationFilesS3Prefix", NULL, NULL, 1, 0},
+    {"DatabaseInstallationFiles", NULL, NULL, 26, 0},
+    {"CustomDBEngineVersionManifest", NULL, NULL, 157, 0},
+    {"DBParameterGroupFamily", NULL, NULL, 1, 0},
+    {"DBEngineDescription", NULL, NULL, 1, 0},
+    {"DBEngineVersionArn", NULL, NULL, 1, 0},
+    {"DBEngineVersionDescription", NULL, NULL, 1, 0},
+    {"DefaultCharacterSet", NULL, NULL, 158, 0},
+    {"FailureReason", NULL, NULL, 1, 0},
+    {"Image", NULL, NULL, 159, 0},
+    {"DBEngineMediaType", NULL, NULL, 1, 0},
+    {"KMSKeyId", NULL, NULL, 1, 0},
+    {"CreateTime", NULL, NULL, 25, 0},
+    {"SupportedCharacterSets", NULL, NULL, 160, 0},
+    {"SupportedNcharCharacterSets", NULL, NULL, 160, 0},
+    {"ValidUpgradeTarget", NULL, NULL, 161, 0},
+    {"SupportedTimezones", NULL, NULL, 163, 0},
+    {"ExportableLogTypes", NULL, NULL, 11, 0},
+    {"SupportsLogExportsToCloudwatchLogs", NULL, NULL, 33, 0},
+    {"SupportsReadReplica", NULL, NULL, 33, 0},
+    {"SupportedEngineModes", NULL, NULL, 149, 0},
+    {"SupportedFeatureNames", NULL, NULL, 165, 0},
+    {"Status", NULL, NULL, 1, 0},
+    {"SupportsParallelQuery", NULL, NULL, 33, 0},
+    {"SupportsGlobalDatabases", NULL, NULL, 33, 0},
+    {"TagList", NULL, NULL, 2, 0},
+    {"SupportsBabelfish", NULL, NULL, 33, 0},
+    {"SupportsLimitlessDatabase", NULL, NULL, 33, 0},
+    {"SupportsCertificateRotationWithoutRestart", NULL, NULL, 9, 0},
+    {"SupportedCACertificateIdentifiers", NULL, NULL, 166, 0},
+    {"SupportsLocalWriteForwarding", NULL, NULL, 9, 0},
+    {"SupportsIntegrations", NULL, NULL, 33, 0},
+    {"ServerlessV2FeaturesSupport", NULL, NULL, 167, 0},
+};
+static const struct model_member m_rds_m158[] = {
+    {"CharacterSetName", NULL, NULL, 1, 0},
+    {"CharacterSetDescription", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m159[] = {
+    {"ImageId", NULL, NULL, 1, 0},
+    {"Status", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m160[] = {
+    {"member", "CharacterSet", NULL, 158, 0},
+};
+static const struct model_member m_rds_m161[] = {
+    {"member", "UpgradeTarget", NULL, 162, 0},
+};
+static const struct model_member m_rds_m162[] = {
+    {"Engine", NULL, NULL, 1, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"Description", NULL, NULL, 1, 0},
+    {"AutoUpgrade", NULL, NULL, 33, 0},
+    {"IsMajorVersionUpgrade", NULL, NULL, 33, 0},
+    {"SupportedEngineModes", NULL, NULL, 149, 0},
+    {"SupportsParallelQuery", NULL, NULL, 9, 0},
+    {"SupportsGlobalDatabases", NULL, NULL, 9, 0},
+    {"SupportsBabelfish", NULL, NULL, 9, 0},
+    {"SupportsLimitlessDatabase", NULL, NULL, 9, 0},
+    {"SupportsLocalWriteForwarding", NULL, NULL, 9, 0},
+    {"SupportsIntegrations", NULL, NULL, 9, 0},
+};
+static const struct model_member m_rds_m163[] = {
+    {"member", "Timezone", NULL, 164, 0},
+};
+static const struct model_member m_rds_m164[] = {
+    {"TimezoneName", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m165[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m166[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m167[] = {
+    {"MinCapacity", NULL, NULL, 17, 0},
+    {"MaxCapacity", NULL, NULL, 17, 0},
+};
+static const struct model_member m_rds_m168[] = {
+    {"DBInstanceIdentifier", NULL, NULL, 1, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m169[] = {
+    {"Marker", NULL, NULL, 1, 0},
+    {"DBInstances", NULL, NULL, 170, 0},
+};
+static const struct model_member m_rds_m170[] = {
+    {"member", "DBInstance", NULL, 65, 0},
+};
+static const struct model_member m_rds_m171[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m172[] = {
+    {"Marker", NULL, NULL, 1, 0},
+    {"DBParameterGroups", NULL, NULL, 173, 0},
+};
+static const struct model_member m_rds_m173[] = {
+    {"member", "DBParameterGroup", NULL, 94, 0},
+};
+static const struct model_member m_rds_m174[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"Source", NULL, NULL, 1, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m175[] = {
+    {"Parameters", NULL, NULL, 145, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m176[] = {
+    {"DBProxyName", NULL, NULL, 96, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"Marker", NULL, NULL, 1, 0},
+    {"MaxRecords", NULL, NULL, 177, 0},
+};
+static const struct model_member m_rds_m178[] = {
+    {"DBProxies", NULL, NULL, 179, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m179[] = {
+    {"member", NULL, NULL, 110, 0},
+};
+static const struct model_member m_rds_m180[] = {
+    {"DBProxyName", NULL, NULL, 96, 0},
+    {"DBProxyEndpointName", NULL, NULL, 115, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"Marker", NULL, NULL, 1, 0},
+    {"MaxRecords", NULL, NULL, 177, 0},
+};
+static const struct model_member m_rds_m181[] = {
+    {"DBProxyEndpoints", NULL, NULL, 182, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m182[] = {
+    {"member", NULL, NULL, 118, 0},
+};
+static const struct model_member m_rds_m183[] = {
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+    {"TargetGroupName", NULL, NULL, 135, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"Marker", NULL, NULL, 1, 0},
+    {"MaxRecords", NULL, NULL, 177, 0},
+};
+static const struct model_member m_rds_m184[] = {
+    {"TargetGroups", NULL, NULL, 185, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m185[] = {
+    {"member", NULL, NULL, 186, 0},
+};
+static const struct model_member m_rds_m186[] = {
+    {"DBProxyName", NULL, NULL, 1, 0},
+    {"TargetGroupName", NULL, NULL, 1, 0},
+    {"TargetGroupArn", NULL, NULL, 1, 0},
+    {"IsDefault", NULL, NULL, 33, 0},
+    {"Status", NULL, NULL, 1, 0},
+    {"ConnectionPoolConfig", NULL, NULL, 187, 0},
+    {"CreatedDate", NULL, NULL, 25, 0},
+    {"UpdatedDate", NULL, NULL, 25, 0},
+};
+static const struct model_member m_rds_m187[] = {
+    {"MaxConnectionsPercent", NULL, NULL, 67, 0},
+    {"MaxIdleConnectionsPercent", NULL, NULL, 67, 0},
+    {"ConnectionBorrowTimeout", NULL, NULL, 67, 0},
+    {"SessionPinningFilters", NULL, NULL, 26, 0},
+    {"InitQuery", NULL, NULL, 188, 0},
+};
+static const struct model_member m_rds_m189[] = {
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+    {"TargetGroupName", NULL, NULL, 135, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"Marker", NULL, NULL, 1, 0},
+    {"MaxRecords", NULL, NULL, 177, 0},
+};
+static const struct model_member m_rds_m190[] = {
+    {"Targets", NULL, NULL, 191, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m191[] = {
+    {"member", NULL, NULL, 192, 0},
+};
+static const struct model_member m_rds_m192[] = {
+    {"TargetArn", NULL, NULL, 1, 0},
+    {"Endpoint", NULL, NULL, 1, 0},
+    {"TrackedClusterId", NULL, NULL, 1, 0},
+    {"RdsResourceId", NULL, NULL, 1, 0},
+    {"Port", NULL, NULL, 67, 0},
+    {"Type", NULL, NULL, 193, 0},
+    {"Role", NULL, NULL, 194, 0},
+    {"TargetHealth", NULL, NULL, 195, 0},
+};
+static const char *const m_rds_e193[] = {"RDS_INSTANCE", "RDS_SERVERLESS_ENDPOINT", "TRACKED_CLUSTER", NULL};
+static const char *const m_rds_e194[] = {"READ_WRITE", "READ_ONLY", "UNKNOWN", NULL};
+static const struct model_member m_rds_m195[] = {
+    {"State", NULL, NULL, 196, 0},
+    {"Reason", NULL, NULL, 197, 0},
+    {"Description", NULL, NULL, 1, 0},
+};
+static const char *const m_rds_e196[] = {"REGISTERING", "AVAILABLE", "UNAVAILABLE", "UNUSED", NULL};
+static const char *const m_rds_e197[] = {"UNREACHABLE", "CONNECTION_FAILED", "AUTH_FAILURE", "PENDING_PROXY_CAPACITY", "INVALID_REPLICATION_STATE", "PROMOTED", NULL};
+static const struct model_member m_rds_m198[] = {
+    {"DBSubnetGroupName", NULL, NULL, 1, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m199[] = {
+    {"Marker", NULL, NULL, 1, 0},
+    {"DBSubnetGroups", NULL, NULL, 200, 0},
+};
+static const struct model_member m_rds_m200[] = {
+    {"member", "DBSubnetGroup", NULL, 72, 0},
+};
+static const struct model_member m_rds_m201[] = {
+    {"SourceIdentifier", NULL, NULL, 1, 0},
+    {"SourceType", NULL, NULL, 202, 0},
+    {"StartTime", NULL, NULL, 25, 0},
+    {"EndTime", NULL, NULL, 25, 0},
+    {"Duration", NULL, NULL, 6, 0},
+    {"EventCategories", NULL, NULL, 203, 0},
+    {"Filters", NULL, NULL, 138, 0},
+    {"MaxRecords", NULL, NULL, 6, 0},
+    {"Marker", NULL, NULL, 1, 0},
+};
+static const char *const m_rds_e202[] = {"db-instance", "db-parameter-group", "db-security-group", "db-snapshot", "db-cluster", "db-cluster-snapshot", "custom-engine-version", "db-proxy", "blue-green-deployment", "db-shard-group", "zero-etl", NULL};
+static const struct model_member m_rds_m203[] = {
+    {"member", "EventCategory", NULL, 1, 0},
+};
+static const struct model_member m_rds_m204[] = {
+    {"Marker", NULL, NULL, 1, 0},
+    {"Events", NULL, NULL, 205, 0},
+};
+static const struct model_member m_rds_m205[] = {
+    {"member", "Event", NULL, 206, 0},
+};
+static const struct model_member m_rds_m206[] = {
+    {"SourceIdentifier", NULL, NULL, 1, 0},
+    {"SourceType", NULL, NULL, 202, 0},
+    {"Message", NULL, NULL, 1, 0},
+    {"EventCategories", NULL, NULL, 203, 0},
+    {"Date", NULL, NULL, 25, 0},
+    {"SourceArn", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m207[] = {
+    {"DBClusterIdentifier", NULL, NULL, 1, MF_REQUIRED},
+    {"TargetDBInstanceIdentifier", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m208[] = {
+    {"DBCluster", NULL, NULL, 24, 0},
+};
+static const struct model_member m_rds_m209[] = {
+    {"ResourceName", NULL, NULL, 1, MF_REQUIRED},
+    {"Filters", NULL, NULL, 138, 0},
+};
+static const struct model_member m_rds_m210[] = {
+    {"TagList", NULL, NULL, 2, 0},
+};
+static const struct model_member m_rds_m211[] = {
+    {"DBClusterIdentifier", NULL, NULL, 1, MF_REQUIRED},
+    {"NewDBClusterIdentifier", NULL, NULL, 1, 0},
+    {"ApplyImmediately", NULL, NULL, 33, 0},
+    {"BackupRetentionPeriod", NULL, NULL, 6, 0},
+    {"DBClusterParameterGroupName", NULL, NULL, 1, 0},
+    {"VpcSecurityGroupIds", NULL, NULL, 7, 0},
+    {"Port", NULL, NULL, 6, 0},
+    {"MasterUserPassword", NULL, NULL, 8, 0},
+    {"OptionGroupName", NULL, NULL, 1, 0},
+    {"PreferredBackupWindow", NULL, NULL, 1, 0},
+    {"PreferredMaintenanceWindow", NULL, NULL, 1, 0},
+    {"EnableIAMDatabaseAuthentication", NULL, NULL, 9, 0},
+    {"BacktrackWindow", NULL, NULL, 10, 0},
+    {"CloudwatchLogsExportConfiguration", NULL, NULL, 212, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"AllowMajorVersionUpgrade", NULL, NULL, 33, 0},
+    {"DBInstanceParameterGroupName", NULL, NULL, 1, 0},
+    {"Domain", NULL, NULL, 1, 0},
+    {"DomainIAMRoleName", NULL, NULL, 1, 0},
+    {"ScalingConfiguration", NULL, NULL, 12, 0},
+    {"DeletionProtection", NULL, NULL, 9, 0},
+    {"EnableHttpEndpoint", NULL, NULL, 9, 0},
+    {"CopyTagsToSnapshot", NULL, NULL, 9, 0},
+    {"EnableGlobalWriteForwarding", NULL, NULL, 9, 0},
+    {"DBClusterInstanceClass", NULL, NULL, 1, 0},
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"Iops", NULL, NULL, 6, 0},
+    {"AutoMinorVersionUpgrade", NULL, NULL, 9, 0},
+    {"NetworkType", NULL, NULL, 1, 0},
+    {"ServerlessV2ScalingConfiguration", NULL, NULL, 16, 0},
+    {"MonitoringInterval", NULL, NULL, 6, 0},
+    {"MonitoringRoleArn", NULL, NULL, 1, 0},
+    {"DatabaseInsightsMode", NULL, NULL, 18, 0},
+    {"EnablePerformanceInsights", NULL, NULL, 9, 0},
+    {"PerformanceInsightsKMSKeyId", NULL, NULL, 1, 0},
+    {"PerformanceInsightsRetentionPeriod", NULL, NULL, 6, 0},
+    {"ManageMasterUserPassword", NULL, NULL, 9, 0},
+    {"RotateMasterUserPassword", NULL, NULL, 9, 0},
+    {"EnableLocalWriteForwarding", NULL, NULL, 9, 0},
+    {"MasterUserSecretKmsKeyId", NULL, NULL, 1, 0},
+    {"EngineMode", NULL, NULL, 1, 0},
+    {"AllowEngineModeChange", NULL, NULL, 33, 0},
+    {"AwsBackupRecoveryPointArn", NULL, NULL, 213, 0},
+    {"EnableLimitlessDatabase", NULL, NULL, 9, 0},
+    {"CACertificateIdentifier", NULL, NULL, 1, 0},
+    {"MasterUserAuthenticationType", NULL, NULL, 22, 0},
+};
+static const struct model_member m_rds_m212[] = {
+    {"EnableLogTypes", NULL, NULL, 11, 0},
+    {"DisableLogTypes", NULL, NULL, 11, 0},
+};
+static const struct model_member m_rds_m214[] = {
+    {"DBCluster", NULL, NULL, 24, 0},
+};
+static const struct model_member m_rds_m215[] = {
+    {"DBClusterParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"Parameters", NULL, NULL, 145, MF_REQUIRED},
+};
+static const struct model_member m_rds_m216[] = {
+    {"DBClusterParameterGroupName", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m217[] = {
+    {"DBInstanceIdentifier", NULL, NULL, 1, MF_REQUIRED},
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"DBInstanceClass", NULL, NULL, 1, 0},
+    {"DBSubnetGroupName", NULL, NULL, 1, 0},
+    {"DBSecurityGroups", NULL, NULL, 59, 0},
+    {"VpcSecurityGroupIds", NULL, NULL, 7, 0},
+    {"ApplyImmediately", NULL, NULL, 33, 0},
+    {"MasterUserPassword", NULL, NULL, 8, 0},
+    {"DBParameterGroupName", NULL, NULL, 1, 0},
+    {"BackupRetentionPeriod", NULL, NULL, 6, 0},
+    {"PreferredBackupWindow", NULL, NULL, 1, 0},
+    {"PreferredMaintenanceWindow", NULL, NULL, 1, 0},
+    {"MultiAZ", NULL, NULL, 9, 0},
+    {"EngineVersion", NULL, NULL, 1, 0},
+    {"AllowMajorVersionUpgrade", NULL, NULL, 33, 0},
+    {"AutoMinorVersionUpgrade", NULL, NULL, 9, 0},
+    {"LicenseModel", NULL, NULL, 1, 0},
+    {"Iops", NULL, NULL, 6, 0},
+    {"StorageThroughput", NULL, NULL, 6, 0},
+    {"OptionGroupName", NULL, NULL, 1, 0},
+    {"NewDBInstanceIdentifier", NULL, NULL, 1, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"TdeCredentialArn", NULL, NULL, 1, 0},
+    {"TdeCredentialPassword", NULL, NULL, 8, 0},
+    {"CACertificateIdentifier", NULL, NULL, 1, 0},
+    {"Domain", NULL, NULL, 1, 0},
+    {"DomainFqdn", NULL, NULL, 1, 0},
+    {"DomainOu", NULL, NULL, 1, 0},
+    {"DomainAuthSecretArn", NULL, NULL, 1, 0},
+    {"DomainDnsIps", NULL, NULL, 26, 0},
+    {"DisableDomain", NULL, NULL, 9, 0},
+    {"CopyTagsToSnapshot", NULL, NULL, 9, 0},
+    {"MonitoringInterval", NULL, NULL, 6, 0},
+    {"DBPortNumber", NULL, NULL, 6, 0},
+    {"PubliclyAccessible", NULL, NULL, 9, 0},
+    {"MonitoringRoleArn", NULL, NULL, 1, 0},
+    {"DomainIAMRoleName", NULL, NULL, 1, 0},
+    {"PromotionTier", NULL, NULL, 6, 0},
+    {"EnableIAMDatabaseAuthentication", NULL, NULL, 9, 0},
+    {"DatabaseInsightsMode", NULL, NULL, 18, 0},
+    {"EnablePerformanceInsights", NULL, NULL, 9, 0},
+    {"PerformanceInsightsKMSKeyId", NULL, NULL, 1, 0},
+    {"PerformanceInsightsRetentionPeriod", NULL, NULL, 6, 0},
+    {"CloudwatchLogsExportConfiguration", NULL, NULL, 212, 0},
+    {"ProcessorFeatures", NULL, NULL, 60, 0},
+    {"UseDefaultProcessorFeatures", NULL, NULL, 9, 0},
+    {"DeletionProtection", NULL, NULL, 9, 0},
+    {"MaxAllocatedStorage", NULL, NULL, 6, 0},
+    {"CertificateRotationRestart", NULL, NULL, 9, 0},
+    {"ReplicaMode", NULL, NULL, 14, 0},
+    {"AutomationMode", NULL, NULL, 78, 0},
+    {"ResumeFullAutomationModeMinutes", NULL, NULL, 6, 0},
+    {"EnableCustomerOwnedIp", NULL, NULL, 9, 0},
+    {"NetworkType", NULL, NULL, 1, 0},
+    {"AwsBackupRecoveryPointArn", NULL, NULL, 213, 0},
+    {"ManageMasterUserPassword", NULL, NULL, 9, 0},
+    {"RotateMasterUserPassword", NULL, NULL, 9, 0},
+    {"MasterUserSecretKmsKeyId", NULL, NULL, 1, 0},
+    {"MultiTenant", NULL, NULL, 9, 0},
+    {"DedicatedLogVolume", NULL, NULL, 9, 0},
+    {"Engine", NULL, NULL, 1, 0},
+    {"AdditionalStorageVolumes", NULL, NULL, 218, 0},
+    {"TagSpecifications", NULL, NULL, 20, 0},
+    {"MasterUserAuthenticationType", NULL, NULL, 22, 0},
+};
+static const struct model_member m_rds_m218[] = {
+    {"member", NULL, NULL, 219, 0},
+};
+static const struct model_member m_rds_m219[] = {
+    {"VolumeName", NULL, NULL, 1, MF_REQUIRED},
+    {"AllocatedStorage", NULL, NULL, 6, 0},
+    {"IOPS", NULL, NULL, 6, 0},
+    {"MaxAllocatedStorage", NULL, NULL, 6, 0},
+    {"StorageThroughput", NULL, NULL, 6, 0},
+    {"StorageType", NULL, NULL, 1, 0},
+    {"SetForDelete", NULL, NULL, 9, 0},
+};
+static const struct model_member m_rds_m220[] = {
+    {"DBInstance", NULL, NULL, 65, 0},
+};
+static const struct model_member m_rds_m221[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"Parameters", NULL, NULL, 145, MF_REQUIRED},
+};
+static const struct model_member m_rds_m222[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m223[] = {
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+    {"NewDBProxyName", NULL, NULL, 96, 0},
+    {"DefaultAuthScheme", NULL, NULL, 98, 0},
+    {"Auth", NULL, NULL, 99, 0},
+    {"RequireTLS", NULL, NULL, 9, 0},
+    {"IdleClientTimeout", NULL, NULL, 6, 0},
+    {"DebugLogging", NULL, NULL, 9, 0},
+    {"RoleArn", NULL, NULL, 104, 0},
+    {"SecurityGroups", NULL, NULL, 26, 0},
+};
+static const struct model_member m_rds_m224[] = {
+    {"DBProxy", NULL, NULL, 110, 0},
+};
+static const struct model_member m_rds_m225[] = {
+    {"DBProxyEndpointName", NULL, NULL, 115, MF_REQUIRED},
+    {"NewDBProxyEndpointName", NULL, NULL, 115, 0},
+    {"VpcSecurityGroupIds", NULL, NULL, 26, 0},
+};
+static const struct model_member m_rds_m226[] = {
+    {"DBProxyEndpoint", NULL, NULL, 118, 0},
+};
+static const struct model_member m_rds_m227[] = {
+    {"TargetGroupName", NULL, NULL, 135, MF_REQUIRED},
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+    {"ConnectionPoolConfig", NULL, NULL, 228, 0},
+    {"NewName", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m228[] = {
+    {"MaxConnectionsPercent", NULL, NULL, 6, 0},
+    {"MaxIdleConnectionsPercent", NULL, NULL, 6, 0},
+    {"ConnectionBorrowTimeout", NULL, NULL, 6, 0},
+    {"SessionPinningFilters", NULL, NULL, 26, 0},
+    {"InitQuery", NULL, NULL, 188, 0},
+};
+static const struct model_member m_rds_m229[] = {
+    {"DBProxyTargetGroup", NULL, NULL, 186, 0},
+};
+static const struct model_member m_rds_m230[] = {
+    {"DBClusterIdentifier", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_rds_m231[] = {
+    {"DBCluster", NULL, NULL, 24, 0},
+};
+static const struct model_member m_rds_m232[] = {
+    {"DBInstanceIdentifier", NULL, NULL, 1, MF_REQUIRED},
+    {"ForceFailover", NULL, NULL, 9, 0},
+};
+static const struct model_member m_rds_m233[] = {
+    {"DBInstance", NULL, NULL, 65, 0},
+};
+static const struct model_member m_rds_m234[] = {
+    {"DBProxyName", NULL, NULL, 96, MF_REQUIRED},
+    {"TargetGroupName", NULL, NULL, 135, 0},
+    {"DBInstanceIdentifiers", NULL, NULL, 26, 0},
+    {"DBClusterIdentifiers", NULL, NULL, 26, 0},
+};
+static const struct model_member m_rds_m235[] = {
+    {"DBProxyTargets", NULL, NULL, 191, 0},
+};
+static const struct model_member m_rds_m236[] = {
+    {"ResourceName", NULL, NULL, 1, MF_REQUIRED},
+    {"TagKeys", NULL, NULL, 237, MF_REQUIRED},
+};
+static const struct model_member m_rds_m237[] = {
+    {"member", NULL, NULL, 1, 0},
+};
+static const struct model_member m_rds_m238[] = {
+    {"DBClusterParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"ResetAllParameters", NULL, NULL, 33, 0},
+    {"Parameters", NULL, NULL, 145, 0},
+};
+static const struct model_member m_rds_m239[] = {
+    {"DBParameterGroupName", NULL, NULL, 1, MF_REQUIRED},
+    {"ResetAllParameters", NULL, NULL, 33, 0},
+    {"Parameters", NULL, NULL, 145, 0},
+};
+static const struct model_member m_rds_m240[] = {
+    {"DBClusterIdentifier", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_rds_m241[] = {
+    {"DBCluster", NULL, NULL, 24, 0},
+};
+static const struct model_member m_rds_m242[] = {
+    {"DBClusterIdentifier", NULL, NULL, 1, MF_REQUIRED},
+};
+static const struct model_member m_rds_m243[] = {
+    {"DBCluster", NULL, NULL, 24, 0},
+};
+static const struct model_shape m_rds_shapes[] = {
+    {"AddTagsToResourceMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m0, NULL, 0},
+    {"String", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"TagList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m2, NULL, 0},
+    {"Tag", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m3, NULL, 0},
+    {"CreateDBClusterMessage", MK_STRUCT, 0, 59, 0, 0, NULL, NULL, m_rds_m4, NULL, 0},
+    {"AvailabilityZones", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m5, NULL, 0},
+    {"IntegerOptional", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"VpcSecurityGroupIdList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m7, NULL, 0},
+    {"SensitiveString", MK_STRING, SF_SENSITIVE, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"BooleanOptional", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"LongOptional", MK_LONG, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"LogTypeList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m11, NULL, 0},
+    {"ScalingConfiguration", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_rds_m12, NULL, 0},
+    {"RdsCustomClusterConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m13, NULL, 0},
+    {"ReplicaMode", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e14, NULL, NULL, 0},
+    {"GlobalClusterIdentifier", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 255.0, "[A-Za-z][0-9A-Za-z-:._]*", NULL, NULL, NULL, 0},
+    {"ServerlessV2ScalingConfiguration", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m16, NULL, 0},
+    {"DoubleOptional", MK_DOUBLE, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DatabaseInsightsMode", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e18, NULL, NULL, 0},
+    {"ClusterScalabilityType", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e19, NULL, NULL, 0},
+    {"TagSpecificationList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m20, NULL, 0},
+    {"TagSpecification", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m21, NULL, 0},
+    {"MasterUserAuthenticationType", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e22, NULL, NULL, 0},
+    {"CreateDBClusterResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m23, NULL, 0},
+    {"DBCluster", MK_STRUCT, 0, 88, 0, 0, NULL, NULL, m_rds_m24, NULL, 0},
+    {"TStamp", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"StringList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m26, NULL, 0},
+    {"DBClusterOptionGroupMemberships", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m27, NULL, 0},
+    {"DBClusterOptionGroupStatus", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m28, NULL, 0},
+    {"UpgradeRolloutOrder", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e29, NULL, NULL, 0},
+    {"ReadReplicaIdentifierList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m30, NULL, 0},
+    {"DBClusterStatusInfoList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m31, NULL, 0},
+    {"DBClusterStatusInfo", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m32, NULL, 0},
+    {"Boolean", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DBClusterMemberList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m34, NULL, 0},
+    {"DBClusterMember", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m35, NULL, 0},
+    {"VpcSecurityGroupMembershipList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m36, NULL, 0},
+    {"VpcSecurityGroupMembership", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m37, NULL, 0},
+    {"StorageEncryptionType", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e38, NULL, NULL, 0},
+    {"DBClusterRoles", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m39, NULL, 0},
+    {"DBClusterRole", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m40, NULL, 0},
+    {"ClusterPendingModifiedValues", MK_STRUCT, 0, 11, 0, 0, NULL, NULL, m_rds_m41, NULL, 0},
+    {"PendingCloudwatchLogsExports", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m42, NULL, 0},
+    {"CertificateDetails", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m43, NULL, 0},
+    {"ScalingConfigurationInfo", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_rds_m44, NULL, 0},
+    {"ActivityStreamMode", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e45, NULL, NULL, 0},
+    {"ActivityStreamStatus", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e46, NULL, NULL, 0},
+    {"DomainMembershipList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m47, NULL, 0},
+    {"DomainMembership", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_rds_m48, NULL, 0},
+    {"WriteForwardingStatus", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e49, NULL, NULL, 0},
+    {"ServerlessV2ScalingConfigurationInfo", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m50, NULL, 0},
+    {"MasterUserSecret", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m51, NULL, 0},
+    {"LocalWriteForwardingStatus", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e52, NULL, NULL, 0},
+    {"LimitlessDatabase", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m53, NULL, 0},
+    {"LimitlessDatabaseStatus", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e54, NULL, NULL, 0},
+    {"CreateDBClusterParameterGroupMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m55, NULL, 0},
+    {"CreateDBClusterParameterGroupResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m56, NULL, 0},
+    {"DBClusterParameterGroup", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m57, NULL, 0},
+    {"CreateDBInstanceMessage", MK_STRUCT, 0, 67, 0, 0, NULL, NULL, m_rds_m58, NULL, 0},
+    {"DBSecurityGroupNameList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m59, NULL, 0},
+    {"ProcessorFeatureList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m60, NULL, 0},
+    {"ProcessorFeature", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m61, NULL, 0},
+    {"AdditionalStorageVolumesList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m62, NULL, 0},
+    {"AdditionalStorageVolume", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_rds_m63, NULL, 0},
+    {"CreateDBInstanceResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m64, NULL, 0},
+    {"DBInstance", MK_STRUCT, 0, 91, 0, 0, NULL, NULL, m_rds_m65, NULL, 0},
+    {"Endpoint", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m66, NULL, 0},
+    {"Integer", MK_INTEGER, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DBSecurityGroupMembershipList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m68, NULL, 0},
+    {"DBSecurityGroupMembership", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m69, NULL, 0},
+    {"DBParameterGroupStatusList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m70, NULL, 0},
+    {"DBParameterGroupStatus", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m71, NULL, 0},
+    {"DBSubnetGroup", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_rds_m72, NULL, 0},
+    {"SubnetList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m73, NULL, 0},
+    {"Subnet", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m74, NULL, 0},
+    {"AvailabilityZone", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m75, NULL, 0},
+    {"Outpost", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m76, NULL, 0},
+    {"PendingModifiedValues", MK_STRUCT, 0, 23, 0, 0, NULL, NULL, m_rds_m77, NULL, 0},
+    {"AutomationMode", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e78, NULL, NULL, 0},
+    {"ReadReplicaDBInstanceIdentifierList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m79, NULL, 0},
+    {"ReadReplicaDBClusterIdentifierList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m80, NULL, 0},
+    {"OptionGroupMembershipList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m81, NULL, 0},
+    {"OptionGroupMembership", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m82, NULL, 0},
+    {"DBInstanceStatusInfoList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m83, NULL, 0},
+    {"DBInstanceStatusInfo", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m84, NULL, 0},
+    {"DBInstanceRoles", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m85, NULL, 0},
+    {"DBInstanceRole", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m86, NULL, 0},
+    {"DBInstanceAutomatedBackupsReplicationList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m87, NULL, 0},
+    {"DBInstanceAutomatedBackupsReplication", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m88, NULL, 0},
+    {"ActivityStreamPolicyStatus", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e89, NULL, NULL, 0},
+    {"AdditionalStorageVolumesOutputList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m90, NULL, 0},
+    {"AdditionalStorageVolumeOutput", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_rds_m91, NULL, 0},
+    {"CreateDBParameterGroupMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m92, NULL, 0},
+    {"CreateDBParameterGroupResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m93, NULL, 0},
+    {"DBParameterGroup", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m94, NULL, 0},
+    {"CreateDBProxyRequest", MK_STRUCT, 0, 13, 0, 0, NULL, NULL, m_rds_m95, NULL, 0},
+    {"DBProxyName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 63.0, "[a-zA-Z](\?:-\?[a-zA-Z0-9]+)*", NULL, NULL, NULL, 0},
+    {"EngineFamily", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e97, NULL, NULL, 0},
+    {"DefaultAuthScheme", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e98, NULL, NULL, 0},
+    {"UserAuthConfigList", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 0.0, 200.0, NULL, NULL, m_rds_m99, NULL, 0},
+    {"UserAuthConfig", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_rds_m100, NULL, 0},
+    {"Description", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1000.0, ".*", NULL, NULL, NULL, 0},
+    {"AuthUserName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, NULL, NULL, NULL, NULL, 0},
+    {"AuthScheme", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e103, NULL, NULL, 0},
+    {"Arn", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 20.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"IAMAuthMode", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e105, NULL, NULL, 0},
+    {"ClientPasswordAuthType", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e106, NULL, NULL, 0},
+    {"EndpointNetworkType", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e107, NULL, NULL, 0},
+    {"TargetConnectionNetworkType", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e108, NULL, NULL, 0},
+    {"CreateDBProxyResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m109, NULL, 0},
+    {"DBProxy", MK_STRUCT, 0, 18, 0, 0, NULL, NULL, m_rds_m110, NULL, 0},
+    {"DBProxyStatus", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e111, NULL, NULL, 0},
+    {"UserAuthConfigInfoList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m112, NULL, 0},
+    {"UserAuthConfigInfo", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_rds_m113, NULL, 0},
+    {"CreateDBProxyEndpointRequest", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_rds_m114, NULL, 0},
+    {"DBProxyEndpointName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 63.0, "[a-zA-Z](\?:-\?[a-zA-Z0-9]+)*", NULL, NULL, NULL, 0},
+    {"DBProxyEndpointTargetRole", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e116, NULL, NULL, 0},
+    {"CreateDBProxyEndpointResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m117, NULL, 0},
+    {"DBProxyEndpoint", MK_STRUCT, 0, 12, 0, 0, NULL, NULL, m_rds_m118, NULL, 0},
+    {"DBProxyEndpointStatus", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e119, NULL, NULL, 0},
+    {"CreateDBSubnetGroupMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m120, NULL, 0},
+    {"SubnetIdentifierList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m121, NULL, 0},
+    {"CreateDBSubnetGroupResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m122, NULL, 0},
+    {"DeleteDBClusterMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m123, NULL, 0},
+    {"DeleteDBClusterResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m124, NULL, 0},
+    {"DeleteDBClusterParameterGroupMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m125, NULL, 0},
+    {"DeleteDBInstanceMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m126, NULL, 0},
+    {"DeleteDBInstanceResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m127, NULL, 0},
+    {"DeleteDBParameterGroupMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m128, NULL, 0},
+    {"DeleteDBProxyRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m129, NULL, 0},
+    {"DeleteDBProxyResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m130, NULL, 0},
+    {"DeleteDBProxyEndpointRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m131, NULL, 0},
+    {"DeleteDBProxyEndpointResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m132, NULL, 0},
+    {"DeleteDBSubnetGroupMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m133, NULL, 0},
+    {"DeregisterDBProxyTargetsRequest", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m134, NULL, 0},
+    {"DBProxyTargetGroupName", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 63.0, "[a-zA-Z](\?:-\?[a-zA-Z0-9]+)*", NULL, NULL, NULL, 0},
+    {"DeregisterDBProxyTargetsResponse", MK_STRUCT, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeDBClusterParameterGroupsMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m137, NULL, 0},
+    {"FilterList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m138, NULL, 0},
+    {"Filter", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m139, NULL, 0},
+    {"FilterValueList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m140, NULL, 0},
+    {"DBClusterParameterGroupsMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m141, NULL, 0},
+    {"DBClusterParameterGroupList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m142, NULL, 0},
+    {"DescribeDBClusterParametersMessage", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_rds_m143, NULL, 0},
+    {"DBClusterParameterGroupDetails", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m144, NULL, 0},
+    {"ParametersList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m145, NULL, 0},
+    {"Parameter", MK_STRUCT, 0, 11, 0, 0, NULL, NULL, m_rds_m146, NULL, 0},
+    {"PotentiallySensitiveParameterValue", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ApplyMethod", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e148, NULL, NULL, 0},
+    {"EngineModeList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m149, NULL, 0},
+    {"DescribeDBClustersMessage", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_rds_m150, NULL, 0},
+    {"DBClusterMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m151, NULL, 0},
+    {"DBClusterList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m152, NULL, 0},
+    {"DescribeDBEngineVersionsMessage", MK_STRUCT, 0, 10, 0, 0, NULL, NULL, m_rds_m153, NULL, 0},
+    {"DBEngineVersionMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m154, NULL, 0},
+    {"DBEngineVersionList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m155, NULL, 0},
+    {"DBEngineVersion", MK_STRUCT, 0, 37, 0, 0, NULL, NULL, m_rds_m156, NULL, 0},
+    {"CustomDBEngineVersionManifest", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 51000.0, "[\\s\\S]*", NULL, NULL, NULL, 0},
+    {"CharacterSet", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m158, NULL, 0},
+    {"CustomDBEngineVersionAMI", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m159, NULL, 0},
+    {"SupportedCharacterSetsList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m160, NULL, 0},
+    {"ValidUpgradeTargetList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m161, NULL, 0},
+    {"UpgradeTarget", MK_STRUCT, 0, 12, 0, 0, NULL, NULL, m_rds_m162, NULL, 0},
+    {"SupportedTimezonesList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m163, NULL, 0},
+    {"Timezone", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m164, NULL, 0},
+    {"FeatureNameList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m165, NULL, 0},
+    {"CACertificateIdentifiersList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m166, NULL, 0},
+    {"ServerlessV2FeaturesSupport", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m167, NULL, 0},
+    {"DescribeDBInstancesMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m168, NULL, 0},
+    {"DBInstanceMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m169, NULL, 0},
+    {"DBInstanceList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m170, NULL, 0},
+    {"DescribeDBParameterGroupsMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m171, NULL, 0},
+    {"DBParameterGroupsMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m172, NULL, 0},
+    {"DBParameterGroupList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m173, NULL, 0},
+    {"DescribeDBParametersMessage", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_rds_m174, NULL, 0},
+    {"DBParameterGroupDetails", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m175, NULL, 0},
+    {"DescribeDBProxiesRequest", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m176, NULL, 0},
+    {"MaxRecords", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 20.0, 100.0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeDBProxiesResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m178, NULL, 0},
+    {"DBProxyList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m179, NULL, 0},
+    {"DescribeDBProxyEndpointsRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_rds_m180, NULL, 0},
+    {"DescribeDBProxyEndpointsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m181, NULL, 0},
+    {"DBProxyEndpointList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m182, NULL, 0},
+    {"DescribeDBProxyTargetGroupsRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_rds_m183, NULL, 0},
+    {"DescribeDBProxyTargetGroupsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m184, NULL, 0},
+    {"TargetGroupList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m185, NULL, 0},
+    {"DBProxyTargetGroup", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_rds_m186, NULL, 0},
+    {"ConnectionPoolConfigurationInfo", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_rds_m187, NULL, 0},
+    {"OperatorSensitiveString", MK_STRING, SF_SENSITIVE, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeDBProxyTargetsRequest", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_rds_m189, NULL, 0},
+    {"DescribeDBProxyTargetsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m190, NULL, 0},
+    {"TargetList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m191, NULL, 0},
+    {"DBProxyTarget", MK_STRUCT, 0, 8, 0, 0, NULL, NULL, m_rds_m192, NULL, 0},
+    {"TargetType", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e193, NULL, NULL, 0},
+    {"TargetRole", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e194, NULL, NULL, 0},
+    {"TargetHealth", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m195, NULL, 0},
+    {"TargetState", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e196, NULL, NULL, 0},
+    {"TargetHealthReason", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e197, NULL, NULL, 0},
+    {"DescribeDBSubnetGroupsMessage", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m198, NULL, 0},
+    {"DBSubnetGroupMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m199, NULL, 0},
+    {"DBSubnetGroups", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m200, NULL, 0},
+    {"DescribeEventsMessage", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_rds_m201, NULL, 0},
+    {"SourceType", MK_STRING, 0, 0, 0, 0, NULL, m_rds_e202, NULL, NULL, 0},
+    {"EventCategoriesList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m203, NULL, 0},
+    {"EventsMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m204, NULL, 0},
+    {"EventList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m205, NULL, 0},
+    {"Event", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_rds_m206, NULL, 0},
+    {"FailoverDBClusterMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m207, NULL, 0},
+    {"FailoverDBClusterResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m208, NULL, 0},
+    {"ListTagsForResourceMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m209, NULL, 0},
+    {"TagListMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m210, NULL, 0},
+    {"ModifyDBClusterMessage", MK_STRUCT, 0, 47, 0, 0, NULL, NULL, m_rds_m211, NULL, 0},
+    {"CloudwatchLogsExportConfiguration", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m212, NULL, 0},
+    {"AwsBackupRecoveryPointArn", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 43.0, 350.0, "arn:aws[a-z-]*:backup:[-a-z0-9]+:[0-9]{12}:[-a-z]+:([a-z0-9\\-]+:)\?[a-z][a-z0-9\\-]{0,255}", NULL, NULL, NULL, 0},
+    {"ModifyDBClusterResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m214, NULL, 0},
+    {"ModifyDBClusterParameterGroupMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m215, NULL, 0},
+    {"DBClusterParameterGroupNameMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m216, NULL, 0},
+    {"ModifyDBInstanceMessage", MK_STRUCT, 0, 64, 0, 0, NULL, NULL, m_rds_m217, NULL, 0},
+    {"ModifyAdditionalStorageVolumesList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m218, NULL, 0},
+    {"ModifyAdditionalStorageVolume", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_rds_m219, NULL, 0},
+    {"ModifyDBInstanceResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m220, NULL, 0},
+    {"ModifyDBParameterGroupMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m221, NULL, 0},
+    {"DBParameterGroupNameMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m222, NULL, 0},
+    {"ModifyDBProxyRequest", MK_STRUCT, 0, 9, 0, 0, NULL, NULL, m_rds_m223, NULL, 0},
+    {"ModifyDBProxyResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m224, NULL, 0},
+    {"ModifyDBProxyEndpointRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m225, NULL, 0},
+    {"ModifyDBProxyEndpointResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m226, NULL, 0},
+    {"ModifyDBProxyTargetGroupRequest", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m227, NULL, 0},
+    {"ConnectionPoolConfiguration", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_rds_m228, NULL, 0},
+    {"ModifyDBProxyTargetGroupResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m229, NULL, 0},
+    {"RebootDBClusterMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m230, NULL, 0},
+    {"RebootDBClusterResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m231, NULL, 0},
+    {"RebootDBInstanceMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m232, NULL, 0},
+    {"RebootDBInstanceResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m233, NULL, 0},
+    {"RegisterDBProxyTargetsRequest", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_rds_m234, NULL, 0},
+    {"RegisterDBProxyTargetsResponse", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m235, NULL, 0},
+    {"RemoveTagsFromResourceMessage", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_rds_m236, NULL, 0},
+    {"KeyList", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_rds_m237, NULL, 0},
+    {"ResetDBClusterParameterGroupMessage", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m238, NULL, 0},
+    {"ResetDBParameterGroupMessage", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_rds_m239, NULL, 0},
+    {"StartDBClusterMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m240, NULL, 0},
+    {"StartDBClusterResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m241, NULL, 0},
+    {"StopDBClusterMessage", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m242, NULL, 0},
+    {"StopDBClusterResult", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_rds_m243, NULL, 0},
+    {"AuthorizationAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "AuthorizationAlreadyExists", 400},
+    {"AuthorizationNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "AuthorizationNotFound", 404},
+    {"AuthorizationQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "AuthorizationQuotaExceeded", 400},
+    {"BackupPolicyNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "BackupPolicyNotFoundFault", 404},
+    {"BlueGreenDeploymentAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "BlueGreenDeploymentAlreadyExistsFault", 400},
+    {"BlueGreenDeploymentNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "BlueGreenDeploymentNotFoundFault", 404},
+    {"CertificateNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "CertificateNotFound", 404},
+    {"CreateCustomDBEngineVersionFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "CreateCustomDBEngineVersionFault", 400},
+    {"CustomAvailabilityZoneNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "CustomAvailabilityZoneNotFound", 404},
+    {"CustomDBEngineVersionAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "CustomDBEngineVersionAlreadyExistsFault", 400},
+    {"CustomDBEngineVersionNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "CustomDBEngineVersionNotFoundFault", 404},
+    {"CustomDBEngineVersionQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "CustomDBEngineVersionQuotaExceededFault", 400},
+    {"DBClusterAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterAlreadyExistsFault", 400},
+    {"DBClusterAutomatedBackupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterAutomatedBackupNotFoundFault", 404},
+    {"DBClusterAutomatedBackupQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterAutomatedBackupQuotaExceededFault", 400},
+    {"DBClusterBacktrackNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterBacktrackNotFoundFault", 404},
+    {"DBClusterEndpointAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterEndpointAlreadyExistsFault", 400},
+    {"DBClusterEndpointNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterEndpointNotFoundFault", 400},
+    {"DBClusterEndpointQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterEndpointQuotaExceededFault", 403},
+    {"DBClusterNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterNotFoundFault", 404},
+    {"DBClusterParameterGroupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterParameterGroupNotFound", 404},
+    {"DBClusterQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterQuotaExceededFault", 403},
+    {"DBClusterRoleAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterRoleAlreadyExists", 400},
+    {"DBClusterRoleNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterRoleNotFound", 404},
+    {"DBClusterRoleQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterRoleQuotaExceeded", 400},
+    {"DBClusterSnapshotAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterSnapshotAlreadyExistsFault", 400},
+    {"DBClusterSnapshotNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBClusterSnapshotNotFoundFault", 404},
+    {"DBInstanceAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBInstanceAlreadyExists", 400},
+    {"DBInstanceAutomatedBackupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBInstanceAutomatedBackupNotFound", 404},
+    {"DBInstanceAutomatedBackupQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBInstanceAutomatedBackupQuotaExceeded", 400},
+    {"DBInstanceNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBInstanceNotFound", 404},
+    {"DBInstanceNotReadyFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBInstanceNotReady", 400},
+    {"DBInstanceRoleAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBInstanceRoleAlreadyExists", 400},
+    {"DBInstanceRoleNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBInstanceRoleNotFound", 404},
+    {"DBInstanceRoleQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBInstanceRoleQuotaExceeded", 400},
+    {"DBLogFileNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBLogFileNotFoundFault", 404},
+    {"DBParameterGroupAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBParameterGroupAlreadyExists", 400},
+    {"DBParameterGroupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBParameterGroupNotFound", 404},
+    {"DBParameterGroupQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBParameterGroupQuotaExceeded", 400},
+    {"DBProxyAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyAlreadyExistsFault", 400},
+    {"DBProxyEndpointAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyEndpointAlreadyExistsFault", 400},
+    {"DBProxyEndpointNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyEndpointNotFoundFault", 404},
+    {"DBProxyEndpointQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyEndpointQuotaExceededFault", 400},
+    {"DBProxyNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyNotFoundFault", 404},
+    {"DBProxyQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyQuotaExceededFault", 400},
+    {"DBProxyTargetAlreadyRegisteredFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyTargetAlreadyRegisteredFault", 400},
+    {"DBProxyTargetGroupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyTargetGroupNotFoundFault", 404},
+    {"DBProxyTargetNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBProxyTargetNotFoundFault", 404},
+    {"DBSecurityGroupAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSecurityGroupAlreadyExists", 400},
+    {"DBSecurityGroupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSecurityGroupNotFound", 404},
+    {"DBSecurityGroupNotSupportedFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSecurityGroupNotSupported", 400},
+    {"DBSecurityGroupQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "QuotaExceeded.DBSecurityGroup", 400},
+    {"DBShardGroupAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBShardGroupAlreadyExists", 400},
+    {"DBShardGroupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBShardGroupNotFound", 404},
+    {"DBSnapshotAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSnapshotAlreadyExists", 400},
+    {"DBSnapshotNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSnapshotNotFound", 404},
+    {"DBSnapshotTenantDatabaseNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSnapshotTenantDatabaseNotFoundFault", 404},
+    {"DBSubnetGroupAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSubnetGroupAlreadyExists", 400},
+    {"DBSubnetGroupDoesNotCoverEnoughAZs", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSubnetGroupDoesNotCoverEnoughAZs", 400},
+    {"DBSubnetGroupNotAllowedFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSubnetGroupNotAllowedFault", 400},
+    {"DBSubnetGroupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSubnetGroupNotFoundFault", 404},
+    {"DBSubnetGroupQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSubnetGroupQuotaExceeded", 400},
+    {"DBSubnetQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBSubnetQuotaExceededFault", 400},
+    {"DBUpgradeDependencyFailureFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DBUpgradeDependencyFailure", 400},
+    {"DomainNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "DomainNotFoundFault", 404},
+    {"Ec2ImagePropertiesNotSupportedFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "Ec2ImagePropertiesNotSupportedFault", 400},
+    {"EventSubscriptionQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "EventSubscriptionQuotaExceeded", 400},
+    {"ExportTaskAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ExportTaskAlreadyExists", 400},
+    {"ExportTaskNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ExportTaskNotFound", 404},
+    {"GlobalClusterAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "GlobalClusterAlreadyExistsFault", 400},
+    {"GlobalClusterNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "GlobalClusterNotFoundFault", 404},
+    {"GlobalClusterQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "GlobalClusterQuotaExceededFault", 400},
+    {"IamRoleMissingPermissionsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "IamRoleMissingPermissions", 400},
+    {"IamRoleNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "IamRoleNotFound", 404},
+    {"InstanceQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InstanceQuotaExceeded", 400},
+    {"InsufficientAvailableIPsInSubnetFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InsufficientAvailableIPsInSubnetFault", 400},
+    {"InsufficientDBClusterCapacityFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InsufficientDBClusterCapacityFault", 403},
+    {"InsufficientDBInstanceCapacityFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InsufficientDBInstanceCapacity", 400},
+    {"InsufficientStorageClusterCapacityFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InsufficientStorageClusterCapacity", 400},
+    {"IntegrationAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "IntegrationAlreadyExistsFault", 400},
+    {"IntegrationConflictOperationFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "IntegrationConflictOperationFault", 400},
+    {"IntegrationNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "IntegrationNotFoundFault", 404},
+    {"IntegrationQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "IntegrationQuotaExceededFault", 400},
+    {"InvalidBlueGreenDeploymentStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidBlueGreenDeploymentStateFault", 400},
+    {"InvalidCustomDBEngineVersionStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidCustomDBEngineVersionStateFault", 400},
+    {"InvalidDBClusterAutomatedBackupStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBClusterAutomatedBackupStateFault", 400},
+    {"InvalidDBClusterCapacityFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBClusterCapacityFault", 400},
+    {"InvalidDBClusterEndpointStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBClusterEndpointStateFault", 400},
+    {"InvalidDBClusterSnapshotStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBClusterSnapshotStateFault", 400},
+    {"InvalidDBClusterStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBClusterStateFault", 400},
+    {"InvalidDBInstanceAutomatedBackupStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBInstanceAutomatedBackupState", 400},
+    {"InvalidDBInstanceStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBInstanceState", 400},
+    {"InvalidDBParameterGroupStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBParameterGroupState", 400},
+    {"InvalidDBProxyEndpointStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBProxyEndpointStateFault", 400},
+    {"InvalidDBProxyStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBProxyStateFault", 400},
+    {"InvalidDBSecurityGroupStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBSecurityGroupState", 400},
+    {"InvalidDBShardGroupStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBShardGroupState", 400},
+    {"InvalidDBSnapshotStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBSnapshotState", 400},
+    {"InvalidDBSubnetGroupFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBSubnetGroupFault", 400},
+    {"InvalidDBSubnetGroupStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBSubnetGroupStateFault", 400},
+    {"InvalidDBSubnetStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidDBSubnetStateFault", 400},
+    {"InvalidEventSubscriptionStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidEventSubscriptionState", 400},
+    {"InvalidExportOnlyFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidExportOnly", 400},
+    {"InvalidExportSourceStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidExportSourceState", 400},
+    {"InvalidExportTaskStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidExportTaskStateFault", 400},
+    {"InvalidGlobalClusterStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidGlobalClusterStateFault", 400},
+    {"InvalidIntegrationStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidIntegrationStateFault", 400},
+    {"InvalidOptionGroupStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidOptionGroupStateFault", 400},
+    {"InvalidResourceStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidResourceStateFault", 400},
+    {"InvalidRestoreFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidRestoreFault", 400},
+    {"InvalidS3BucketFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidS3BucketFault", 400},
+    {"InvalidSubnet", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidSubnet", 400},
+    {"InvalidVPCNetworkStateFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "InvalidVPCNetworkStateFault", 400},
+    {"KMSKeyNotAccessibleFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "KMSKeyNotAccessibleFault", 400},
+    {"MaxDBShardGroupLimitReached", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "MaxDBShardGroupLimitReached", 400},
+    {"NetworkTypeNotSupported", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "NetworkTypeNotSupported", 400},
+    {"OptionGroupAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "OptionGroupAlreadyExistsFault", 400},
+    {"OptionGroupNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "OptionGroupNotFoundFault", 404},
+    {"OptionGroupQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "OptionGroupQuotaExceededFault", 400},
+    {"PointInTimeRestoreNotEnabledFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "PointInTimeRestoreNotEnabled", 400},
+    {"ProvisionedIopsNotAvailableInAZFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ProvisionedIopsNotAvailableInAZFault", 400},
+    {"ReservedDBInstanceAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ReservedDBInstanceAlreadyExists", 404},
+    {"ReservedDBInstanceNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ReservedDBInstanceNotFound", 404},
+    {"ReservedDBInstanceQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ReservedDBInstanceQuotaExceeded", 400},
+    {"ReservedDBInstancesOfferingNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ReservedDBInstancesOfferingNotFound", 404},
+    {"ResourceNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "ResourceNotFoundFault", 404},
+    {"SNSInvalidTopicFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SNSInvalidTopic", 400},
+    {"SNSNoAuthorizationFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SNSNoAuthorization", 400},
+    {"SNSTopicArnNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SNSTopicArnNotFound", 404},
+    {"SharedSnapshotQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SharedSnapshotQuotaExceeded", 400},
+    {"SnapshotQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SnapshotQuotaExceeded", 400},
+    {"SourceClusterNotSupportedFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SourceClusterNotSupportedFault", 400},
+    {"SourceDatabaseNotSupportedFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SourceDatabaseNotSupportedFault", 400},
+    {"SourceNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SourceNotFound", 404},
+    {"StorageQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "StorageQuotaExceeded", 400},
+    {"StorageTypeNotAvailableFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "StorageTypeNotAvailableFault", 400},
+    {"StorageTypeNotSupportedFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "StorageTypeNotSupported", 400},
+    {"SubnetAlreadyInUse", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SubnetAlreadyInUse", 400},
+    {"SubscriptionAlreadyExistFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SubscriptionAlreadyExist", 400},
+    {"SubscriptionCategoryNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SubscriptionCategoryNotFound", 404},
+    {"SubscriptionNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "SubscriptionNotFound", 404},
+    {"TenantDatabaseAlreadyExistsFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "TenantDatabaseAlreadyExists", 400},
+    {"TenantDatabaseNotFoundFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "TenantDatabaseNotFound", 404},
+    {"TenantDatabaseQuotaExceededFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "TenantDatabaseQuotaExceeded", 400},
+    {"UnsupportedDBEngineVersionFault", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "UnsupportedDBEngineVersion", 400},
+    {"VpcEncryptionControlViolationException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 0, 0, 0, NULL, NULL, NULL, "VpcEncryptionControlViolationException", 400},
+};
+static const struct model_op m_rds_ops[] = {
+    {"AddTagsToResource", 0, -1, NULL},
+    {"CreateDBCluster", 4, 23, "CreateDBClusterResult"},
+    {"CreateDBClusterParameterGroup", 55, 56, "CreateDBClusterParameterGroupResult"},
+    {"CreateDBInstance", 58, 64, "CreateDBInstanceResult"},
+    {"CreateDBParameterGroup", 92, 93, "CreateDBParameterGroupResult"},
+    {"CreateDBProxy", 95, 109, "CreateDBProxyResult"},
+    {"CreateDBProxyEndpoint", 114, 117, "CreateDBProxyEndpointResult"},
+    {"CreateDBSubnetGroup", 120, 122, "CreateDBSubnetGroupResult"},
+    {"DeleteDBCluster", 123, 124, "DeleteDBClusterResult"},
+    {"DeleteDBClusterParameterGroup", 125, -1, NULL},
+    {"DeleteDBInstance", 126, 127, "DeleteDBInstanceResult"},
+    {"DeleteDBParameterGroup", 128, -1, NULL},
+    {"DeleteDBProxy", 129, 130, "DeleteDBProxyResult"},
+    {"DeleteDBProxyEndpoint", 131, 132, "DeleteDBProxyEndpointResult"},
+    {"DeleteDBSubnetGroup", 133, -1, NULL},
+    {"DeregisterDBProxyTargets", 134, 136, "DeregisterDBProxyTargetsResult"},
+    {"DescribeDBClusterParameterGroups", 137, 141, "DescribeDBClusterParameterGroupsResult"},
+    {"DescribeDBClusterParameters", 143, 144, "DescribeDBClusterParametersResult"},
+    {"DescribeDBClusters", 150, 151, "DescribeDBClustersResult"},
+    {"DescribeDBEngineVersions", 153, 154, "DescribeDBEngineVersionsResult"},
+    {"DescribeDBInstances", 168, 169, "DescribeDBInstancesResult"},
+    {"DescribeDBParameterGroups", 171, 172, "DescribeDBParameterGroupsResult"},
+    {"DescribeDBParameters", 174, 175, "DescribeDBParametersResult"},
+    {"DescribeDBProxies", 176, 178, "DescribeDBProxiesResult"},
+    {"DescribeDBProxyEndpoints", 180, 181, "DescribeDBProxyEndpointsResult"},
+    {"DescribeDBProxyTargetGroups", 183, 184, "DescribeDBProxyTargetGroupsResult"},
+    {"DescribeDBProxyTargets", 189, 190, "DescribeDBProxyTargetsResult"},
+    {"DescribeDBSubnetGroups", 198, 199, "DescribeDBSubnetGroupsResult"},
+    {"DescribeEvents", 201, 204, "DescribeEventsResult"},
+    {"FailoverDBCluster", 207, 208, "FailoverDBClusterResult"},
+    {"ListTagsForResource", 209, 210, "ListTagsForResourceResult"},
+    {"ModifyDBCluster", 211, 214, "ModifyDBClusterResult"},
+    {"ModifyDBClusterParameterGroup", 215, 216, "ModifyDBClusterParameterGroupResult"},
+    {"ModifyDBInstance", 217, 220, "ModifyDBInstanceResult"},
+    {"ModifyDBParameterGroup", 221, 222, "ModifyDBParameterGroupResult"},
+    {"ModifyDBProxy", 223, 224, "ModifyDBProxyResult"},
+    {"ModifyDBProxyEndpoint", 225, 226, "ModifyDBProxyEndpointResult"},
+    {"ModifyDBProxyTargetGroup", 227, 229, "ModifyDBProxyTargetGroupResult"},
+    {"RebootDBCluster", 230, 231, "RebootDBClusterResult"},
+    {"RebootDBInstance", 232, 233, "RebootDBInstanceResult"},
+    {"RegisterDBProxyTargets", 234, 235, "RegisterDBProxyTargetsResult"},
+    {"RemoveTagsFromResource", 236, -1, NULL},
+    {"ResetDBClusterParameterGroup", 238, 216, "ResetDBClusterParameterGroupResult"},
+    {"ResetDBParameterGroup", 239, 222, "ResetDBParameterGroupResult"},
+    {"StartDBCluster", 240, 241, "StartDBClusterResult"},
+    {"StopDBCluster", 242, 243, "StopDBClusterResult"},
+};
+static const struct model_service m_rds = {
+    .name = "rds",
+    .api_version = "2014-10-31",
+    .target_prefix = NULL,
+    .json_version = NULL,
+    .xml_namespace = "http://rds.amazonaws.com/doc/2014-10-31/",
+    .signing_name = "rds",
+    .error_prefix = NULL,
+    .protocols = MP_QUERY,
+    .query_compatible = 0,
+    .global = 0,
+    .ops = m_rds_ops,
+    .nops = 46,
+    .shapes = m_rds_shapes,
+    .nshapes = 390,
+};
+
+static const struct model_member m_secretsmanager_m0[] = {
+    {"Name", NULL, NULL, 1, MF_REQUIRED},
+    {"ClientRequestToken", NULL, NULL, 2, MF_IDEMPOTENCY},
+    {"Description", NULL, NULL, 3, 0},
+    {"KmsKeyId", NULL, NULL, 4, 0},
+    {"SecretBinary", NULL, NULL, 5, 0},
+    {"SecretString", NULL, NULL, 6, 0},
+    {"Tags", NULL, NULL, 7, 0},
+    {"AddReplicaRegions", NULL, NULL, 11, 0},
+    {"ForceOverwriteReplicaSecret", NULL, NULL, 14, 0},
+    {"Type", NULL, NULL, 15, 0},
+};
+static const struct model_member m_secretsmanager_m7[] = {
+    {"member", NULL, NULL, 8, 0},
+};
+static const struct model_member m_secretsmanager_m8[] = {
+    {"Key", NULL, NULL, 9, 0},
+    {"Value", NULL, NULL, 10, 0},
+};
+static const struct model_member m_secretsmanager_m11[] = {
+    {"member", NULL, NULL, 12, 0},
+};
+static const struct model_member m_secretsmanager_m12[] = {
+    {"Region", NULL, NULL, 13, 0},
+    {"KmsKeyId", NULL, NULL, 4, 0},
+};
+static const struct model_member m_secretsmanager_m16[] = {
+    {"ARN", NULL, NULL, 17, 0},
+    {"Name", NULL, NULL, 18, 0},
+    {"VersionId", NULL, NULL, 19, 0},
+    {"ReplicationStatus", NULL, NULL, 20, 0},
+};
+static const struct model_member m_secretsmanager_m20[] = {
+    {"member", NULL, NULL, 21, 0},
+};
+static const struct model_member m_secretsmanager_m21[] = {
+    {"Region", NULL, NULL, 13, 0},
+    {"KmsKeyId", NULL, NULL, 4, 0},
+    {"Status", NULL, NULL, 22, 0},
+    {"StatusMessage", NULL, NULL, 23, 0},
+    {"LastAccessedDate", NULL, NULL, 24, 0},
+};
+static const char *const m_secretsmanager_e22[] = {"InSync", "Failed", "InProgress", NULL};
+static const struct model_member m_secretsmanager_m25[] = {
+    {"SecretId", NULL, NULL, 26, MF_REQUIRED},
+    {"RecoveryWindowInDays", NULL, NULL, 27, 0},
+    {"ForceDeleteWithoutRecovery", NULL, NULL, 14, 0},
+};
+static const struct model_member m_secretsmanager_m28[] = {
+    {"ARN", NULL, NULL, 17, 0},
+    {"Name", NULL, NULL, 18, 0},
+    {"DeletionDate", NULL, NULL, 29, 0},
+};
+static const struct model_member m_secretsmanager_m30[] = {
+    {"SecretId", NULL, NULL, 26, MF_REQUIRED},
+};
+static const struct model_member m_secretsmanager_m31[] = {
+    {"ARN", NULL, NULL, 17, 0},
+    {"Name", NULL, NULL, 18, 0},
+    {"Type", NULL, NULL, 15, 0},
+    {"Description", NULL, NULL, 3, 0},
+    {"KmsKeyId", NULL, NULL, 4, 0},
+    {"RotationEnabled", NULL, NULL, 32, 0},
+    {"RotationLambdaARN", NULL, NULL, 33, 0},
+    {"RotationRules", NULL, NULL, 34, 0},
+    {"ExternalSecretRotationMetadata", NULL, NULL, 38, 0},
+    {"ExternalSecretRotationRoleArn", NULL, NULL, 42, 0},
+    {"LastRotatedDate", NULL, NULL, 43, 0},
+    {"LastChangedDate", NULL, NULL, 44, 0},
+    {"LastAccessedDate", NULL, NULL, 24, 0},
+    {"DeletedDate", NULL, NULL, 45, 0},
+    {"NextRotationDate", NULL, NULL, 46, 0},
+    {"Tags", NULL, NULL, 7, 0},
+    {"VersionIdsToStages", NULL, NULL, 47, 0},
+    {"OwningService", NULL, NULL, 50, 0},
+    {"CreatedDate", NULL, NULL, 51, 0},
+    {"PrimaryRegion", NULL, NULL, 13, 0},
+    {"ReplicationStatus", NULL, NULL, 20, 0},
+};
+static const struct model_member m_secretsmanager_m34[] = {
+    {"AutomaticallyAfterDays", NULL, NULL, 35, 0},
+    {"Duration", NULL, NULL, 36, 0},
+    {"ScheduleExpression", NULL, NULL, 37, 0},
+};
+static const struct model_member m_secretsmanager_m38[] = {
+    {"member", NULL, NULL, 39, 0},
+};
+static const struct model_member m_secretsmanager_m39[] = {
+    {"Key", NULL, NULL, 40, 0},
+    {"Value", NULL, NULL, 41, 0},
+};
+static const struct model_member m_secretsmanager_m47[] = {
+    {"key", NULL, NULL, 19, 0},
+    {"value", NULL, NULL, 48, 0},
+};
+static const struct model_member m_secretsmanager_m48[] = {
+    {"member", NULL, NULL, 49, 0},
+};
+static const struct model_member m_secretsmanager_m52[] = {
+    {"SecretId", NULL, NULL, 26, MF_REQUIRED},
+    {"VersionId", NULL, NULL, 19, 0},
+    {"VersionStage", NULL, NULL, 49, 0},
+};
+static const struct model_member m_secretsmanager_m53[] = {
+    {"ARN", NULL, NULL, 17, 0},
+    {"Name", NULL, NULL, 18, 0},
+    {"VersionId", NULL, NULL, 19, 0},
+    {"SecretBinary", NULL, NULL, 5, 0},
+    {"SecretString", NULL, NULL, 6, 0},
+    {"VersionStages", NULL, NULL, 48, 0},
+    {"CreatedDate", NULL, NULL, 54, 0},
+};
+static const struct model_member m_secretsmanager_m55[] = {
+    {"IncludePlannedDeletion", NULL, NULL, 14, 0},
+    {"MaxResults", NULL, NULL, 56, 0},
+    {"NextToken", NULL, NULL, 57, 0},
+    {"Filters", NULL, NULL, 58, 0},
+    {"SortOrder", NULL, NULL, 63, 0},
+    {"SortBy", NULL, NULL, 64, 0},
+};
+static const struct model_member m_secretsmanager_m58[] = {
+    {"member", NULL, NULL, 59, 0},
+};
+static const struct model_member m_secretsmanager_m59[] = {
+    {"Key", NULL, NULL, 60, 0},
+    {"Values", NULL, NULL, 61, 0},
+};
+static const char *const m_secretsmanager_e60[] = {"description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all", NULL};
+static const struct model_member m_secretsmanager_m61[] = {
+    {"member", NULL, NULL, 62, 0},
+};
+static const char *const m_secretsmanager_e63[] = {"asc", "desc", NULL};
+static const char *const m_secretsmanager_e64[] = {"created-date", "last-accessed-date", "last-changed-date", "name", NULL};
+static const struct model_member m_secretsmanager_m65[] = {
+    {"SecretList", NULL, NULL, 66, 0},
+    {"NextToken", NULL, NULL, 57, 0},
+};
+static const struct model_member m_secretsmanager_m66[] = {
+    {"member", NULL, NULL, 67, 0},
+};
+static const struct model_member m_secretsmanager_m67[] = {
+    {"ARN", NULL, NULL, 17, 0},
+    {"Name", NULL, NULL, 18, 0},
+    {"Type", NULL, NULL, 15, 0},
+    {"Description", NULL, NULL, 3, 0},
+    {"KmsKeyId", NULL, NULL, 4, 0},
+    {"RotationEnabled", NULL, NULL, 32, 0},
+    {"RotationLambdaARN", NULL, NULL, 33, 0},
+    {"RotationRules", NULL, NULL, 34, 0},
+    {"ExternalSecretRotationMetadata", NULL, NULL, 38, 0},
+    {"ExternalSecretRotationRoleArn", NULL, NULL, 42, 0},
+    {"LastRotatedDate", NULL, NULL, 43, 0},
+    {"LastChangedDate", NULL, NULL, 44, 0},
+    {"LastAccessedDate", NULL, NULL, 24, 0},
+    {"DeletedDate", NULL, NULL, 45, 0},
+    {"NextRotationDate", NULL, NULL, 46, 0},
+    {"Tags", NULL, NULL, 7, 0},
+    {"SecretVersionsToStages", NULL, NULL, 47, 0},
+    {"OwningService", NULL, NULL, 50, 0},
+    {"CreatedDate", NULL, NULL, 51, 0},
+    {"PrimaryRegion", NULL, NULL, 13, 0},
+};
+static const struct model_member m_secretsmanager_m68[] = {
+    {"SecretId", NULL, NULL, 26, MF_REQUIRED},
+    {"ClientRequestToken", NULL, NULL, 2, MF_IDEMPOTENCY},
+    {"SecretBinary", NULL, NULL, 5, 0},
+    {"SecretString", NULL, NULL, 6, 0},
+    {"VersionStages", NULL, NULL, 48, 0},
+    {"RotationToken", NULL, NULL, 69, 0},
+};
+static const struct model_member m_secretsmanager_m70[] = {
+    {"ARN", NULL, NULL, 17, 0},
+    {"Name", NULL, NULL, 18, 0},
+    {"VersionId", NULL, NULL, 19, 0},
+    {"VersionStages", NULL, NULL, 48, 0},
+};
+static const struct model_member m_secretsmanager_m71[] = {
+    {"SecretId", NULL, NULL, 26, MF_REQUIRED},
+};
+static const struct model_member m_secretsmanager_m72[] = {
+    {"ARN", NULL, NULL, 17, 0},
+    {"Name", NULL, NULL, 18, 0},
+};
+static const struct model_member m_secretsmanager_m73[] = {
+    {"SecretId", NULL, NULL, 26, MF_REQUIRED},
+    {"Tags", NULL, NULL, 7, MF_REQUIRED},
+};
+static const struct model_member m_secretsmanager_m74[] = {
+    {"SecretId", NULL, NULL, 26, MF_REQUIRED},
+    {"TagKeys", NULL, NULL, 75, MF_REQUIRED},
+};
+static const struct model_member m_secretsmanager_m75[] = {
+    {"member", NULL, NULL, 9, 0},
+};
+static const struct model_member m_secretsmanager_m76[] = {
+    {"SecretId", NULL, NULL, 26, MF_REQUIRED},
+    {"ClientRequestToken", NULL, NULL, 2, MF_IDEMPOTENCY},
+    {"Description", NULL, NULL, 3, 0},
+    {"KmsKeyId", NULL, NULL, 4, 0},
+    {"SecretBinary", NULL, NULL, 5, 0},
+    {"SecretString", NULL, NULL, 6, 0},
+    {"Type", NULL, NULL, 15, 0},
+};
+static const struct model_member m_secretsmanager_m77[] = {
+    {"ARN", NULL, NULL, 17, 0},
+    {"Name", NULL, NULL, 18, 0},
+    {"VersionId", NULL, NULL, 19, 0},
+};
+static const struct model_member m_secretsmanager_m78[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m80[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m81[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m82[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m83[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m84[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m85[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m86[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m87[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m88[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m89[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_member m_secretsmanager_m90[] = {
+    {"Message", NULL, NULL, 79, 0},
+};
+static const struct model_shape m_secretsmanager_shapes[] = {
+    {"CreateSecretRequest", MK_STRUCT, 0, 10, 0, 0, NULL, NULL, m_secretsmanager_m0, NULL, 0},
+    {"NameType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 512.0, NULL, NULL, NULL, NULL, 0},
+    {"ClientRequestTokenType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 32.0, 64.0, NULL, NULL, NULL, NULL, 0},
+    {"DescriptionType", MK_STRING, SF_HAS_MAX, 0, 0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"KmsKeyIdType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"SecretBinaryType", MK_BLOB, SF_HAS_MIN|SF_HAS_MAX|SF_SENSITIVE, 0, 1.0, 65536.0, NULL, NULL, NULL, NULL, 0},
+    {"SecretStringType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX|SF_SENSITIVE, 0, 1.0, 65536.0, NULL, NULL, NULL, NULL, 0},
+    {"TagListType", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_secretsmanager_m7, NULL, 0},
+    {"Tag", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m8, NULL, 0},
+    {"TagKeyType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, NULL, NULL, NULL, NULL, 0},
+    {"TagValueType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"AddReplicaRegionListType", MK_LIST, SF_HAS_MIN, 1, 1.0, 0, NULL, NULL, m_secretsmanager_m11, NULL, 0},
+    {"ReplicaRegionType", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m12, NULL, 0},
+    {"RegionType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, "^([a-z]+-)+\\d+$", NULL, NULL, NULL, 0},
+    {"BooleanType", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"MedeaTypeType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"CreateSecretResponse", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_secretsmanager_m16, NULL, 0},
+    {"SecretARNType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 20.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"SecretNameType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"SecretVersionIdType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 32.0, 64.0, NULL, NULL, NULL, NULL, 0},
+    {"ReplicationStatusListType", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_secretsmanager_m20, NULL, 0},
+    {"ReplicationStatusType", MK_STRUCT, 0, 5, 0, 0, NULL, NULL, m_secretsmanager_m21, NULL, 0},
+    {"StatusType", MK_STRING, 0, 0, 0, 0, NULL, m_secretsmanager_e22, NULL, NULL, 0},
+    {"StatusMessageType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 4096.0, NULL, NULL, NULL, NULL, 0},
+    {"LastAccessedDateType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeleteSecretRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_secretsmanager_m25, NULL, 0},
+    {"SecretIdType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"RecoveryWindowInDaysType", MK_LONG, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeleteSecretResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_secretsmanager_m28, NULL, 0},
+    {"DeletionDateType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DescribeSecretRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_secretsmanager_m30, NULL, 0},
+    {"DescribeSecretResponse", MK_STRUCT, 0, 21, 0, 0, NULL, NULL, m_secretsmanager_m31, NULL, 0},
+    {"RotationEnabledType", MK_BOOLEAN, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"RotationLambdaARNType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 0.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"RotationRulesType", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_secretsmanager_m34, NULL, 0},
+    {"AutomaticallyRotateAfterDaysType", MK_LONG, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 1000.0, NULL, NULL, NULL, NULL, 0},
+    {"DurationType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 2.0, 3.0, "[0-9]+h", NULL, NULL, NULL, 0},
+    {"ScheduleExpressionType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, "[0-9A-Za-z\\(\\)#\\\?\\*\\-\\/, ]+", NULL, NULL, NULL, 0},
+    {"ExternalSecretRotationMetadataType", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_secretsmanager_m38, NULL, 0},
+    {"ExternalSecretRotationMetadataItem", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m39, NULL, 0},
+    {"ExternalSecretRotationMetadataItemKeyType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"ExternalSecretRotationMetadataItemValueType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"RoleARNType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 20.0, 2048.0, NULL, NULL, NULL, NULL, 0},
+    {"LastRotatedDateType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"LastChangedDateType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"DeletedDateType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"NextRotationDateType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"SecretVersionsToStagesMapType", MK_MAP, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m47, NULL, 0},
+    {"SecretVersionStagesType", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 1.0, 20.0, NULL, NULL, m_secretsmanager_m48, NULL, 0},
+    {"SecretVersionStageType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 256.0, NULL, NULL, NULL, NULL, 0},
+    {"OwningServiceType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 128.0, NULL, NULL, NULL, NULL, 0},
+    {"TimestampType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"GetSecretValueRequest", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_secretsmanager_m52, NULL, 0},
+    {"GetSecretValueResponse", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_secretsmanager_m53, NULL, 0},
+    {"CreatedDateType", MK_TIMESTAMP, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"ListSecretsRequest", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_secretsmanager_m55, NULL, 0},
+    {"MaxResultsType", MK_INTEGER, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 100.0, NULL, NULL, NULL, NULL, 0},
+    {"NextTokenType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX, 0, 1.0, 4096.0, NULL, NULL, NULL, NULL, 0},
+    {"FiltersListType", MK_LIST, SF_HAS_MAX, 1, 0, 10.0, NULL, NULL, m_secretsmanager_m58, NULL, 0},
+    {"Filter", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m59, NULL, 0},
+    {"FilterNameStringType", MK_STRING, 0, 0, 0, 0, NULL, m_secretsmanager_e60, NULL, NULL, 0},
+    {"FilterValuesStringList", MK_LIST, SF_HAS_MIN|SF_HAS_MAX, 1, 1.0, 10.0, NULL, NULL, m_secretsmanager_m61, NULL, 0},
+    {"FilterValueStringType", MK_STRING, SF_HAS_MAX, 0, 0, 512.0, "^\\!\?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$", NULL, NULL, NULL, 0},
+    {"SortOrderType", MK_STRING, 0, 0, 0, 0, NULL, m_secretsmanager_e63, NULL, NULL, 0},
+    {"SortByType", MK_STRING, 0, 0, 0, 0, NULL, m_secretsmanager_e64, NULL, NULL, 0},
+    {"ListSecretsResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m65, NULL, 0},
+    {"SecretListType", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_secretsmanager_m66, NULL, 0},
+    {"SecretListEntry", MK_STRUCT, 0, 20, 0, 0, NULL, NULL, m_secretsmanager_m67, NULL, 0},
+    {"PutSecretValueRequest", MK_STRUCT, 0, 6, 0, 0, NULL, NULL, m_secretsmanager_m68, NULL, 0},
+    {"RotationTokenType", MK_STRING, SF_HAS_MIN|SF_HAS_MAX|SF_SENSITIVE, 0, 36.0, 256.0, "^[a-zA-Z0-9\\-]+$", NULL, NULL, NULL, 0},
+    {"PutSecretValueResponse", MK_STRUCT, 0, 4, 0, 0, NULL, NULL, m_secretsmanager_m70, NULL, 0},
+    {"RestoreSecretRequest", MK_STRUCT, 0, 1, 0, 0, NULL, NULL, m_secretsmanager_m71, NULL, 0},
+    {"RestoreSecretResponse", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m72, NULL, 0},
+    {"TagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m73, NULL, 0},
+    {"UntagResourceRequest", MK_STRUCT, 0, 2, 0, 0, NULL, NULL, m_secretsmanager_m74, NULL, 0},
+    {"TagKeyListType", MK_LIST, 0, 1, 0, 0, NULL, NULL, m_secretsmanager_m75, NULL, 0},
+    {"UpdateSecretRequest", MK_STRUCT, 0, 7, 0, 0, NULL, NULL, m_secretsmanager_m76, NULL, 0},
+    {"UpdateSecretResponse", MK_STRUCT, 0, 3, 0, 0, NULL, NULL, m_secretsmanager_m77, NULL, 0},
+    {"DecryptionFailure", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m78, NULL, 0},
+    {"ErrorMessage", MK_STRING, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0},
+    {"EncryptionFailure", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m80, NULL, 0},
+    {"InternalServiceError", MK_STRUCT, SF_EXCEPTION, 1, 0, 0, NULL, NULL, m_secretsmanager_m81, NULL, 0},
+    {"InvalidNextTokenException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m82, NULL, 0},
+    {"InvalidParameterException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m83, NULL, 0},
+    {"InvalidRequestException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m84, NULL, 0},
+    {"LimitExceededException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m85, NULL, 0},
+    {"MalformedPolicyDocumentException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m86, NULL, 0},
+    {"PreconditionNotMetException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m87, NULL, 0},
+    {"PublicPolicyException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m88, NULL, 0},
+    {"ResourceExistsException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m89, NULL, 0},
+    {"ResourceNotFoundException", MK_STRUCT, SF_EXCEPTION|SF_SENDER_FAULT, 1, 0, 0, NULL, NULL, m_secretsmanager_m90, NULL, 0},
+};
+static const struct model_op m_secretsmanager_ops[] = {
+    {"CreateSecret", 0, 16, NULL},
+    {"DeleteSecret", 25, 28, NULL},
+    {"DescribeSecret", 30, 31, NULL},
+    {"GetSecretValue", 52, 53, NULL},
+    {"ListSecrets", 55, 65, NULL},
+    {"PutSecretValue", 68, 70, NULL},
+    {"RestoreSecret", 71, 72, NULL},
+    {"TagResource", 73, -1, NULL},
+    {"UntagResource", 74, -1, NULL},
+    {"UpdateSecret", 76, 77, NULL},
+};
+static const struct model_service m_secretsmanager = {
+    .name = "secretsmanager",
+    .api_version = "2017-10-17",
+    .target_prefix = "secretsmanager",
+    .json_version = "1.1",
+    .xml_namespace = NULL,
+    .signing_name = "secretsmanager",
+    .error_prefix = NULL,
+    .protocols = MP_JSON,
+    .query_compatible = 0,
+    .global = 0,
+    .ops = m_secretsmanager_ops,
+    .nops = 10,
+    .shapes = m_secretsmanager_shapes,
+    .nshapes = 91,
 };
 
 static const struct model_member m_sns_m0[] = {
@@ -5234,7 +7831,10 @@ const struct model_service *const model_services[] = {
     &m_cloudwatch,
     &m_ec2,
     &m_ecs,
+    &m_iam,
     &m_logs,
+    &m_rds,
+    &m_secretsmanager,
     &m_sns,
     &m_ssm,
     &m_sts,
