@@ -85,7 +85,10 @@ int store_open(const char *path, struct store **out, char **cause)
     if (!memory) {
         if (exec(s, "PRAGMA locking_mode = EXCLUSIVE", cause) ||
             exec(s, "PRAGMA journal_mode = WAL", cause) ||
-            exec(s, "PRAGMA synchronous = NORMAL", cause))
+            exec(s, "PRAGMA synchronous = NORMAL", cause) ||
+            /* a checkpoint syncs the file: every 32 MB of WAL, not every 4 (the engine
+             * commits every tick, and the world model writes logs every second) */
+            exec(s, "PRAGMA wal_autocheckpoint = 8000", cause))
             goto fail;
         /* Take the exclusive lock now: a second drillsim on the same file fails here. */
         if (exec(s, "BEGIN IMMEDIATE; COMMIT", cause)) {
@@ -158,11 +161,24 @@ int store_begin(struct store *s)
     return 0;
 }
 
+/* Resets every cached statement still stepping: a statement left on a row holds a read
+ * snapshot open, and while one is open the WAL can never be checkpointed back to its start,
+ * so it would grow without bound. */
+static void reset_all(struct store *s)
+{
+    sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL);
+    for (; st; st = sqlite3_next_stmt(s->db, st)) {
+        if (sqlite3_stmt_busy(st))
+            sqlite3_reset(st);
+    }
+}
+
 int store_commit(struct store *s)
 {
     if (!s->in_tx)
         return 0;
     s->in_tx = 0;
+    reset_all(s);
     if (exec(s, "COMMIT", NULL)) {
         exec(s, "ROLLBACK", NULL);
         return -1;
@@ -175,6 +191,7 @@ void store_rollback(struct store *s)
     if (!s->in_tx)
         return;
     s->in_tx = 0;
+    reset_all(s);
     exec(s, "ROLLBACK", NULL);
 }
 
