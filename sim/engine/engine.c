@@ -9,6 +9,9 @@
 #include "engine/autoscaling.h"
 #include "engine/ecs.h"
 #include "engine/logs.h"
+#include "engine/rds.h"
+#include "engine/rds_proxy.h"
+#include "engine/secrets.h"
 #include "engine/sns.h"
 #include "engine/team.h"
 #include "sim.h"
@@ -25,12 +28,18 @@ static const struct engine_step {
     {"autoscaling", 1, autoscaling_tick},
     /* task lifecycles, deployments, the service scheduler */
     {"ecs", 1, ecs_tick},
+    /* RDS: clusters and DB instances creating/rebooting/failing-over/stopping/... end */
+    {"rds", 1, rds_tick},
+    /* RDS Proxy: proxies and endpoints creating/modifying/deleting, target health */
+    {"rds_proxy", 1, rds_proxy_tick},
     /* CloudWatch alarms, evaluated every minute (their SNS actions are delivered below) */
     {"alarms", 60, alarms_tick},
     /* SNS deliveries (and their retries) that are due */
     {"sns", 1, sns_tick},
     /* CloudWatch Logs retention: events older than their group's retentionInDays go */
     {"logs", 60, logs_tick},
+    /* Secrets Manager: secrets whose recovery window ended are deleted */
+    {"secrets", 1, secrets_tick},
     {NULL, 0, NULL},
 };
 

@@ -39,6 +39,8 @@ KNOWN = {
     "ResourceARN": "arn:aws:application-autoscaling:us-east-1:000000000000:"
                    "scalable-target/0ec2ab12cd34ef56",
     "accountIdentifiers": ["000000000000"],  # Logs: ^\d{12}$
+    "Region": "us-west-2",  # Secrets Manager replica regions: ^([a-z]+-)+\d+$
+    "PathPrefix": "/",  # IAM: \u002F[\u0021-\u007F]*
 }
 
 session = botocore.session.get_session()
@@ -269,7 +271,7 @@ class Validation(unittest.TestCase):
     def test_every_service_is_covered(self):
         # a new service must get a test method here, in the wording it answers
         covered = {"ssm", "ecs", "application-autoscaling", "ec2", "cloudwatch", "sts", "sns",
-                   "logs"}
+                   "logs", "secretsmanager", "iam", "rds"}
         self.assertEqual(set(self.health["services"]), covered)
 
     def test_ssm(self):
@@ -295,6 +297,23 @@ class Validation(unittest.TestCase):
         # SNS answers model violations in the coral wording with the query code ValidationError
         # ("1 validation error detected: Value null at 'message' ..."), over awsQuery
         self.assertGreater(self.check_service("sns", None, "coral-query"), 10)
+
+    def test_rds(self):
+        # RDS (awsQuery) answers model violations as CloudWatch does: MissingParameter "The
+        # parameter X is required." / InvalidParameterValue "The parameter X ..."
+        self.assertGreater(self.check_service("rds", None, "query"), 30)
+
+    def test_secretsmanager(self):
+        # Secrets Manager answers model violations in the coral wording as ValidationException
+        # ("1 validation error detected: Value ... at 'secretId' ...", as quoted in public
+        # trackers: com.amazon.AWSMimirService#ValidationException)
+        self.assertGreater(self.check_service("secretsmanager"), 15)
+
+    def test_iam(self):
+        # IAM answers model violations in the coral wording with the query code
+        # ValidationError ("1 validation error detected: Value ... at 'roleName' failed to
+        # satisfy constraint: Member must have length less than or equal to 64")
+        self.assertGreater(self.check_service("iam", None, "coral-query"), 15)
 
     def test_cloudwatch_json(self):
         self.assertGreater(self.check_service("cloudwatch", None, "query"), 3)

@@ -206,3 +206,26 @@ X(insights_ptr)
 X(insights_log_record)
 X(insights_early_stop)
 X(insights_error_location)
+
+/* services: rds proxy (sim/store/rds_proxy.c, sim/engine/rds_proxy.c; the handlers of
+ * sim/services/rds_proxy.c end to end in tests/e2e/test_rds_proxy*.py) */
+X(store_rds_proxy_pool_budget)
+X(store_rds_proxy_rows)
+X(engine_rds_proxy_durations)
+
+/* services: rds (sim/store/rds.c, sim/engine/rds.c, sim/services/rds_params.c's boot
+ * parameters; the handlers end to end in tests/e2e/test_rds*.py and js/rds.test.mjs) */
+X(store_rds_default_max_connections)
+X(store_rds_cluster_info)
+X(store_rds_arn_names)
+X(store_rds_boot_params)
+X(store_rds_due)
+X(engine_rds_down_hook)
+X(engine_rds_durations)
+X(services_rds_param_catalogue)
+
+/* services: secrets manager and iam (sim/store/secrets.c, sim/store/iam.c; the handlers end to
+ * end in tests/e2e/test_secrets.py, test_iam.py, test_secrets_iam_cli.py, js/secrets.test.mjs) */
+X(store_secrets_find)
+X(store_secrets_purge)
+X(store_iam_role_find)
