@@ -22,23 +22,13 @@
 #include "store/rds.h"
 #include "store/rds_proxy.h"
 #include "store/secrets.h"
+#include "util/str.h"
 
 #define BATCH 32
 
 #define DESC_NO_CREDENTIALS "Proxy does not have any registered credentials"
 #define DESC_CAPACITY "DBProxy Target is waiting for proxy to scale to desired capacity"
 #define DESC_UNREACHABLE "DBProxy Target unavailable due to an internal error"
-
-/* Copies src into dst of size n, truncating; dst is always terminated. */
-static void copy_str(char *dst, size_t n, const char *src)
-{
-    size_t len = 0;
-    while (len + 1 < n && src[len] != '\0') {
-        dst[len] = src[len];
-        len++;
-    }
-    dst[len] = '\0';
-}
 
 /* The aws value scaled by the team's timing (see the table in rds_proxy.h). */
 static int scaled(const struct team_timing *t, int aws_s)
@@ -83,16 +73,16 @@ int rds_proxy_members(const struct rds_scope *sc, const char *cluster_id,
                 continue;
             struct rds_proxy_member *m = &out[count++];
             memset(m, 0, sizeof *m);
-            copy_str(m->id, sizeof m->id, v[i].id);
+            str_copy(m->id, sizeof m->id, v[i].id);
             rds_arn(sc, "db", v[i].id, m->arn, sizeof m->arn);
-            copy_str(m->status, sizeof m->status, v[i].status);
+            str_copy(m->status, sizeof m->status, v[i].status);
             m->is_writer = v[i].writer != 0;
             const cJSON *ep = cJSON_GetObjectItemCaseSensitive(v[i].doc, "Endpoint");
             const char *addr = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(ep,
                                                                                      "Address"));
             const cJSON *port = cJSON_GetObjectItemCaseSensitive(ep, "Port");
             if (addr)
-                copy_str(m->endpoint, sizeof m->endpoint, addr);
+                str_copy(m->endpoint, sizeof m->endpoint, addr);
             else
                 snprintf(m->endpoint, sizeof m->endpoint, "%s.%s.%s.rds.amazonaws.com",
                          v[i].id, hash, sc->region);
@@ -183,9 +173,9 @@ static int credentials_ok(struct store *st, const char *account, const char *reg
 static void set_health(struct rds_proxy_target *t, const char *state, const char *reason,
                        const char *desc)
 {
-    copy_str(t->state, sizeof t->state, state);
-    copy_str(t->reason, sizeof t->reason, reason);
-    copy_str(t->description, sizeof t->description, desc);
+    str_copy(t->state, sizeof t->state, state);
+    str_copy(t->reason, sizeof t->reason, reason);
+    str_copy(t->description, sizeof t->description, desc);
 }
 
 /* Follows the membership of the tracked cluster of target tc: registers new members, drops
@@ -217,7 +207,7 @@ static int track_cluster(struct tick *tk, const struct rds_proxy_scope *sc,
         }
         const char *role = m[found].is_writer ? "READ_WRITE" : "READ_ONLY";
         if (strcmp(cur[i].role, role) != 0) {
-            copy_str(cur[i].role, sizeof cur[i].role, role);
+            str_copy(cur[i].role, sizeof cur[i].role, role);
             if (store_rds_proxy_target_put(sc, &cur[i]) != 0)
                 return -1;
         }
@@ -230,14 +220,14 @@ static int track_cluster(struct tick *tk, const struct rds_proxy_scope *sc,
         if (known)
             continue;
         struct rds_proxy_target it = {0};
-        copy_str(it.proxy_arn, sizeof it.proxy_arn, tc->proxy_arn);
+        str_copy(it.proxy_arn, sizeof it.proxy_arn, tc->proxy_arn);
         snprintf(it.type, sizeof it.type, "RDS_INSTANCE");
-        copy_str(it.rds_id, sizeof it.rds_id, m[k].id);
-        copy_str(it.cluster_id, sizeof it.cluster_id, tc->rds_id);
-        copy_str(it.target_arn, sizeof it.target_arn, m[k].arn);
-        copy_str(it.endpoint, sizeof it.endpoint, m[k].endpoint);
+        str_copy(it.rds_id, sizeof it.rds_id, m[k].id);
+        str_copy(it.cluster_id, sizeof it.cluster_id, tc->rds_id);
+        str_copy(it.target_arn, sizeof it.target_arn, m[k].arn);
+        str_copy(it.endpoint, sizeof it.endpoint, m[k].endpoint);
         it.port = m[k].port;
-        copy_str(it.role, sizeof it.role, m[k].is_writer ? "READ_WRITE" : "READ_ONLY");
+        str_copy(it.role, sizeof it.role, m[k].is_writer ? "READ_WRITE" : "READ_ONLY");
         set_health(&it, "REGISTERING", "", "");
         it.registered_ms = tk->now_ms;
         it.next_ms = tk->now_ms + (int64_t)d->registering_s * 1000;

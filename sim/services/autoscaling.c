@@ -574,7 +574,7 @@ static int op_RegisterScalableTarget(struct call *c)
 {
     struct aas_scope sc = scope_of(c);
     struct aas_key k = key_of(c);
-    const struct dim_rule *rule;
+    const struct dim_rule *rule = NULL;
     const cJSON *minv = param(c->in, "MinCapacity"), *maxv = param(c->in, "MaxCapacity");
     const cJSON *tags = param(c->in, "Tags"), *susp = param(c->in, "SuspendedState");
     struct aas_target t = {0};
@@ -630,7 +630,7 @@ static int op_RegisterScalableTarget(struct call *c)
     t.max_cap = new_max;
     const char *role = param_str(c->in, "RoleARN");
     char *role_arn = NULL;
-    if (rule->role)
+    if (rule && rule->role)
         role_arn = xasprintf("arn:aws:iam::%s:role/aws-service-role/%s", c->tenant.account,
                              rule->role);
     else if (role)

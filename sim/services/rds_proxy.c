@@ -47,6 +47,7 @@
 #include "store/rds_proxy.h"
 #include "store/store.h"
 #include "util/rand.h"
+#include "util/str.h"
 #include "util/xmalloc.h"
 
 #define PROXY_QUOTA 20
@@ -59,17 +60,6 @@
 #define BORROW_TIMEOUT_MAX 300
 
 /* ---- helpers ------------------------------------------------------------------------------ */
-
-/* Copies src into dst of size n, truncating; dst is always terminated. */
-static void copy_str(char *dst, size_t n, const char *src)
-{
-    size_t len = 0;
-    while (len + 1 < n && src[len] != '\0') {
-        dst[len] = src[len];
-        len++;
-    }
-    dst[len] = '\0';
-}
 
 static struct rds_proxy_scope scope_of(struct call *c)
 {
@@ -305,7 +295,7 @@ static int check_subnets(struct call *c, const cJSON *list, const char *want_vpc
         if (rc == 1)
             return call_error(c, "InvalidSubnet", "The subnet %s does not exist.", id);
         if (vpc[0] == '\0')
-            copy_str(vpc, 32, sub.vpc_id);
+            str_copy(vpc, 32, sub.vpc_id);
         if (strcmp(vpc, sub.vpc_id) != 0 || (want_vpc && strcmp(want_vpc, sub.vpc_id) != 0))
             return call_error(c, "InvalidSubnet",
                               "The subnets must all be in the same VPC as %s.",
@@ -314,7 +304,7 @@ static int check_subnets(struct call *c, const cJSON *list, const char *want_vpc
         for (int i = 0; i < nazs; i++)
             seen |= strcmp(azs[i], sub.az) == 0;
         if (!seen)
-            copy_str(azs[nazs++], sizeof azs[0], sub.az);
+            str_copy(azs[nazs++], sizeof azs[0], sub.az);
     }
     if (n == 0)
         return call_error(c, "InvalidSubnet", "At least one subnet is required.");
@@ -613,7 +603,7 @@ int rds_op_CreateDBProxy(struct call *c)
     struct rds_proxy_durations d;
     durations(c, &d);
     struct rds_proxy_row r = {0};
-    copy_str(r.name, sizeof r.name, name);
+    str_copy(r.name, sizeof r.name, name);
     char id[40];
     random_id(c, "prx-", id, sizeof id);
     snprintf(r.arn, sizeof r.arn, "arn:aws:rds:%s:%s:db-proxy:%s", sc.region, sc.account, id);
@@ -623,7 +613,7 @@ int rds_op_CreateDBProxy(struct call *c)
     snprintf(r.status, sizeof r.status, "creating");
     char hash[13];
     rds_endpoint_hash(sc.account, sc.region, hash);
-    copy_str(r.host_hash, sizeof r.host_hash, hash);
+    str_copy(r.host_hash, sizeof r.host_hash, hash);
     snprintf(r.endpoint, sizeof r.endpoint, "%s.proxy-%s.%s.rds.amazonaws.com", name, hash,
              sc.region);
     r.config = config_text;
@@ -638,7 +628,7 @@ int rds_op_CreateDBProxy(struct call *c)
     const cJSON *tags = param(c->in, "Tags");
     if (tags && put_tags(c, r.arn, tags) != SIM_OK)
         goto out;
-    copy_str(r.region, sizeof r.region, sc.region);
+    str_copy(r.region, sizeof r.region, sc.region);
     out_proxy(c, &r);
     rc = SIM_OK;
 out:
@@ -762,7 +752,7 @@ int rds_op_ModifyDBProxy(struct call *c)
         cJSON_ReplaceItemInObject(config, "IdleClientTimeout", cJSON_CreateNumber((double)idle));
     }
     if (new_name && strcmp(new_name, r.name) != 0) {
-        copy_str(r.name, sizeof r.name, new_name);
+        str_copy(r.name, sizeof r.name, new_name);
         snprintf(r.endpoint, sizeof r.endpoint, "%s.proxy-%s.%s.rds.amazonaws.com", new_name,
                  r.host_hash, r.region);
     }
@@ -885,11 +875,11 @@ static int register_cluster(struct call *c, const struct rds_proxy_row *r, const
     struct rds_proxy_durations d;
     durations(c, &d);
     struct rds_proxy_target t = {0};
-    copy_str(t.proxy_arn, sizeof t.proxy_arn, r->arn);
+    str_copy(t.proxy_arn, sizeof t.proxy_arn, r->arn);
     snprintf(t.type, sizeof t.type, "TRACKED_CLUSTER");
-    copy_str(t.rds_id, sizeof t.rds_id, ci.id);
-    copy_str(t.target_arn, sizeof t.target_arn, ci.arn);
-    copy_str(t.endpoint, sizeof t.endpoint, ci.endpoint);
+    str_copy(t.rds_id, sizeof t.rds_id, ci.id);
+    str_copy(t.target_arn, sizeof t.target_arn, ci.arn);
+    str_copy(t.endpoint, sizeof t.endpoint, ci.endpoint);
     t.port = ci.port;
     snprintf(t.state, sizeof t.state, "REGISTERING");
     t.registered_ms = c->now_ms;
@@ -903,14 +893,14 @@ static int register_cluster(struct call *c, const struct rds_proxy_row *r, const
         return store_failed(c);
     for (int i = 0; i < nm; i++) {
         struct rds_proxy_target it = {0};
-        copy_str(it.proxy_arn, sizeof it.proxy_arn, r->arn);
+        str_copy(it.proxy_arn, sizeof it.proxy_arn, r->arn);
         snprintf(it.type, sizeof it.type, "RDS_INSTANCE");
-        copy_str(it.rds_id, sizeof it.rds_id, m[i].id);
-        copy_str(it.cluster_id, sizeof it.cluster_id, ci.id);
-        copy_str(it.target_arn, sizeof it.target_arn, m[i].arn);
-        copy_str(it.endpoint, sizeof it.endpoint, m[i].endpoint);
+        str_copy(it.rds_id, sizeof it.rds_id, m[i].id);
+        str_copy(it.cluster_id, sizeof it.cluster_id, ci.id);
+        str_copy(it.target_arn, sizeof it.target_arn, m[i].arn);
+        str_copy(it.endpoint, sizeof it.endpoint, m[i].endpoint);
         it.port = m[i].port;
-        copy_str(it.role, sizeof it.role, m[i].is_writer ? "READ_WRITE" : "READ_ONLY");
+        str_copy(it.role, sizeof it.role, m[i].is_writer ? "READ_WRITE" : "READ_ONLY");
         snprintf(it.state, sizeof it.state, "REGISTERING");
         it.registered_ms = c->now_ms;
         it.next_ms = c->now_ms + (int64_t)d.registering_s * 1000;
@@ -1201,7 +1191,7 @@ static void proxy_name_of(struct call *c, const char *arn, char *out, size_t n)
     struct rds_proxy_row r = {0};
     out[0] = '\0';
     if (store_rds_proxy_get_by_arn(c->sim->store, arn, &r) == 0)
-        copy_str(out, n, r.name);
+        str_copy(out, n, r.name);
     store_rds_proxy_clear(&r);
 }
 
@@ -1261,20 +1251,20 @@ int rds_op_CreateDBProxyEndpoint(struct call *c)
     sgs_text = cJSON_PrintUnformatted(sgs);
     struct rds_proxy_durations d;
     durations(c, &d);
-    copy_str(e.name, sizeof e.name, ep_name);
-    copy_str(e.proxy_arn, sizeof e.proxy_arn, r.arn);
+    str_copy(e.name, sizeof e.name, ep_name);
+    str_copy(e.proxy_arn, sizeof e.proxy_arn, r.arn);
     char id[48];
     random_id(c, "prx-endpoint-", id, sizeof id);
     snprintf(e.arn, sizeof e.arn, "arn:aws:rds:%s:%s:db-proxy-endpoint:%s", sc.region,
              sc.account, id);
     snprintf(e.status, sizeof e.status, "creating");
-    copy_str(e.vpc_id, sizeof e.vpc_id, vpc);
+    str_copy(e.vpc_id, sizeof e.vpc_id, vpc);
     e.subnets = subnets_text;
     e.sgs = sgs_text;
-    copy_str(e.target_role, sizeof e.target_role, role ? role : "READ_WRITE");
+    str_copy(e.target_role, sizeof e.target_role, role ? role : "READ_WRITE");
     snprintf(e.endpoint, sizeof e.endpoint, "%s.endpoint.proxy-%s.%s.rds.amazonaws.com",
              ep_name, r.host_hash, sc.region);
-    copy_str(e.network_type, sizeof e.network_type, net ? net : "IPV4");
+    str_copy(e.network_type, sizeof e.network_type, net ? net : "IPV4");
     e.created_ms = c->now_ms;
     e.next_ms = c->now_ms + (int64_t)d.endpoint_create_s * 1000;
     if (store_rds_proxy_endpoint_insert(&sc, &e) != 0) {
@@ -1398,8 +1388,8 @@ int rds_op_ModifyDBProxyEndpoint(struct call *c)
         const char *rest = strstr(e.endpoint, ".endpoint.proxy-");
         char host[256];
         snprintf(host, sizeof host, "%s%s", new_name, rest ? rest : "");
-        copy_str(e.endpoint, sizeof e.endpoint, host);
-        copy_str(e.name, sizeof e.name, new_name);
+        str_copy(e.endpoint, sizeof e.endpoint, host);
+        str_copy(e.name, sizeof e.name, new_name);
     }
     struct rds_proxy_durations d;
     durations(c, &d);

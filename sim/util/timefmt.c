@@ -131,11 +131,15 @@ void timefmt_iso8601(double epoch_s, char out[40])
     int64_t rem = secs - days * 86400;
     int y, m, d;
     civil_from_days(days, &y, &m, &d);
-    int h = (int)(rem / 3600), mi = (int)(rem % 3600 / 60), s = (int)(rem % 60);
+    /* the fields as the compiler can see them bounded (years outside 0..9999 do not occur) */
+    unsigned uy = (unsigned)(y < 0 ? 0 : y) % 10000u, um = (unsigned)m % 100u;
+    unsigned ud = (unsigned)d % 100u, uh = (unsigned)(rem / 3600) % 100u;
+    unsigned umi = (unsigned)(rem % 3600 / 60) % 100u, us = (unsigned)(rem % 60) % 100u;
     if (ms)
-        snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, h, mi, s, ms);
+        snprintf(out, 40, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", uy, um, ud, uh, umi, us,
+                 (unsigned)ms % 1000u);
     else
-        snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, h, mi, s);
+        snprintf(out, 40, "%04u-%02u-%02uT%02u:%02u:%02uZ", uy, um, ud, uh, umi, us);
 }
 
 void timefmt_http_date(int64_t epoch_ms, char out[40])
