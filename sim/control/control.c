@@ -15,6 +15,8 @@
 
 #include "engine/engine.h"
 #include "engine/sns_int.h"
+#include "engine/world.h"
+#include "scenario/scenario.h"
 #include "http/route.h"
 #include "protocol/form.h"
 #include "services/cloudwatch_int.h"
@@ -22,6 +24,7 @@
 #include "sim.h"
 #include "store/store.h"
 #include "util/timefmt.h"
+#include "util/xmalloc.h"
 
 static int ctl_fail(struct call *c, int status, const char *code, const char *message)
 {
@@ -63,6 +66,7 @@ static int ctl_health(struct call *c, const struct http_request *req)
     cJSON_AddNumberToObject(stats, "total", (double)sim->stats.requests);
     cJSON_AddNumberToObject(stats, "clientErrors", (double)sim->stats.errors_4xx);
     cJSON_AddNumberToObject(stats, "serverErrors", (double)sim->stats.errors_5xx);
+    cJSON_AddItemToObject(o, "engine", engine_stats());
     cJSON *services = cJSON_AddObjectToObject(o, "services");
     const struct sim_service *const *all = registry_services();
     for (int i = 0; all[i]; i++) {
@@ -270,11 +274,43 @@ static int ctl_metrics(struct call *c, const struct http_request *req)
     return SIM_OK;
 }
 
+/* GET /_drill/world: the world model's state (database, proxy, tasks), 404 without one. */
+static int ctl_world(struct call *c, const struct http_request *req)
+{
+    (void)req;
+    c->out = world_status(c->sim, c->team);
+    if (c->out == NULL)
+        return ctl_fail(c, 404, "NotFound", "this team has no world (start a fixture or scenario)");
+    return SIM_OK;
+}
+
+/* GET /_drill/scenario: the running scenario (timeline with what ran), 404 without one. */
+static int ctl_scenario(struct call *c, const struct http_request *req)
+{
+    (void)req;
+    c->out = scenario_status(c->sim, c->team);
+    if (c->out == NULL)
+        return ctl_fail(c, 404, "NotFound", "this team runs no scenario");
+    return SIM_OK;
+}
+
+/* GET /_drill/scenarios: the scenario files with their summaries (or why one is invalid). */
+static int ctl_scenarios(struct call *c, const struct http_request *req)
+{
+    (void)req;
+    c->out = cJSON_CreateObject();
+    cJSON_AddItemToObject(c->out, "scenarios", scenario_list());
+    return SIM_OK;
+}
+
 static const struct {
     const char *method;
     const char *path;
     int (*handler)(struct call *c, const struct http_request *req);
 } routes[] = {
+    {"GET", "/_drill/world", ctl_world},
+    {"GET", "/_drill/scenario", ctl_scenario},
+    {"GET", "/_drill/scenarios", ctl_scenarios},
     {"GET", "/_drill/health", ctl_health},
     {"POST", "/_drill/reset", ctl_reset},
     {"GET", "/_drill/clock", ctl_clock},
@@ -334,4 +370,41 @@ reply:
     buf_puts(&c->body, s ? s : "{}");
     buf_putc(&c->body, '\n');
     cJSON_free(s);
+}
+
+void control_app_handle(struct call *c, const struct http_request *req)
+{
+    c->content_type = "application/json";
+    char *body = NULL;
+    if (select_team(c, req) != SIM_OK) {
+        c->content_type = NULL;
+        goto reply;
+    }
+    c->now_ms = team_now_ms(c->team);
+    if (strcmp(req->path, "/db") != 0 && strcmp(req->path, "/health") != 0) {
+        c->status = 404;
+        body = xstrdup("{\"status\":404,\"error\":\"not found\"}");
+    } else if (strcmp(req->method, "GET") != 0) {
+        c->status = 405;
+        body = xstrdup("{\"status\":405,\"error\":\"method not allowed\"}");
+    } else if (world_app_request(c->sim, c->team, req->path, &c->status, &body) != 0) {
+        c->status = 503;
+        body = xstrdup("{\"status\":503,\"error\":\"the app is not deployed: start a fixture or "
+                       "a scenario\"}");
+    }
+reply:
+    if (c->content_type == NULL) {
+        /* select_team failed: its error, as JSON */
+        c->content_type = "application/json";
+        char *s = c->out ? cJSON_PrintUnformatted(c->out) : NULL;
+        buf_reset(&c->body);
+        buf_puts(&c->body, s ? s : "{}");
+        buf_putc(&c->body, '\n');
+        cJSON_free(s);
+        return;
+    }
+    buf_reset(&c->body);
+    buf_puts(&c->body, body);
+    buf_putc(&c->body, '\n');
+    free(body);
 }

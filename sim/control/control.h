@@ -14,5 +14,9 @@ struct http_request;
 
 /* Handles a /_drill/ request; the reply is left in c (status, content type, body). */
 void control_handle(struct call *c, const struct http_request *req);
+/* Serves one request to the simulated app (the --app-port listener): GET /db and GET /health
+ * of the default team's app, ?team=ACCOUNT for another's; the status and JSON body are the
+ * world model's answer for a request at this instant. */
+void control_app_handle(struct call *c, const struct http_request *req);
 
 #endif

@@ -14,6 +14,8 @@
 #include "engine/secrets.h"
 #include "engine/sns.h"
 #include "engine/team.h"
+#include "engine/world.h"
+#include "scenario/scenario.h"
 #include "sim.h"
 #include "store/store.h"
 
@@ -24,6 +26,8 @@ static const struct engine_step {
     int period_s;
     int (*run)(struct tick *t);
 } steps[] = {
+    /* the scenario's timeline: its actions act through the APIs before the world moves */
+    {"scenario", 1, scenario_tick},
     /* scheduled scaling actions fire first, so the ECS scheduler sees their desired counts */
     {"autoscaling", 1, autoscaling_tick},
     /* task lifecycles, deployments, the service scheduler */
@@ -32,6 +36,9 @@ static const struct engine_step {
     {"rds", 1, rds_tick},
     /* RDS Proxy: proxies and endpoints creating/modifying/deleting, target health */
     {"rds_proxy", 1, rds_proxy_tick},
+    /* the world model: traffic, pools, the database; metrics at each whole minute, before
+     * the alarms read them */
+    {"world", 1, world_tick},
     /* CloudWatch alarms, evaluated every minute (their SNS actions are delivered below) */
     {"alarms", 60, alarms_tick},
     /* SNS deliveries (and their retries) that are due */
@@ -48,6 +55,9 @@ static const struct engine_step {
 #define MAX_CATCH_UP_MS (10 * 60 * 1000)
 #define REALTIME_PERIOD_MS 200
 
+/* Wall time spent in each step and in the commit, for /_drill/health (diagnostics only). */
+static uint64_t step_ns[32], commit_ns, ticks_run;
+
 static uv_timer_t realtime_timer;
 static int realtime_started;
 
@@ -61,7 +71,10 @@ int engine_tick(struct sim *sim, struct team *team, int64_t now_ms)
     for (const struct engine_step *s = steps; s->name; s++) {
         if (s->period_s > 1 && second % s->period_s != 0)
             continue;
-        if (s->run(&t) != 0) {
+        uint64_t t0 = clock_mono_ns();
+        int failed = s->run(&t) != 0;
+        step_ns[s - steps] += clock_mono_ns() - t0;
+        if (failed) {
             fprintf(stderr, "drillsim: engine step %s failed for team %s\n", s->name,
                     team->account);
             rc = -1;
@@ -73,11 +86,25 @@ int engine_tick(struct sim *sim, struct team *team, int64_t now_ms)
     team->last_tick_ms = now_ms;
     if (rc != 0 && store_begin(sim->store) != 0)
         return -1;
+    uint64_t t0 = clock_mono_ns();
     if (team_save(sim, team) != 0 || store_commit(sim->store) != 0) {
         store_rollback(sim->store);
         return -1;
     }
+    commit_ns += clock_mono_ns() - t0;
+    ticks_run++;
     return rc;
+}
+
+cJSON *engine_stats(void)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "ticks", (double)ticks_run);
+    cJSON *ms = cJSON_AddObjectToObject(o, "stepMilliseconds");
+    for (const struct engine_step *s = steps; s->name; s++)
+        cJSON_AddNumberToObject(ms, s->name, (double)(step_ns[s - steps] / 1000) / 1000.0);
+    cJSON_AddNumberToObject(ms, "commit", (double)(commit_ns / 1000) / 1000.0);
+    return o;
 }
 
 int engine_advance(struct sim *sim, struct team *team, int64_t ms)

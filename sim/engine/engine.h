@@ -18,6 +18,7 @@
 
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
 #include <uv.h>
 
 struct sim;
@@ -41,5 +42,8 @@ int engine_advance(struct sim *sim, struct team *team, int64_t ms);
 /* Realtime clocks: starts the libuv timer that keeps every realtime team ticking. */
 void engine_start(struct sim *sim, uv_loop_t *loop);
 void engine_stop(void);
+/* Ticks run and the wall time spent in each step since start, as a new object (for
+ * /_drill/health; diagnostics only). */
+cJSON *engine_stats(void);
 
 #endif

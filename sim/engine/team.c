@@ -7,6 +7,7 @@
  * engine tick, and inside every write request's transaction.
  */
 #include "engine/team.h"
+#include "engine/world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +139,7 @@ void team_forget_all(struct sim *sim)
     struct team *t = sim->teams;
     while (t) {
         struct team *next = t->next;
+        world_free(t);
         free(t);
         t = next;
     }

@@ -20,6 +20,7 @@
 #include "util/rand.h"
 
 struct sim;
+struct world;
 
 /* Lifecycle durations of ECS tasks and deployments, in seconds of sim time. */
 struct team_timing {
@@ -41,6 +42,8 @@ struct team {
     int64_t last_tick_ms; /* sim time of the last engine tick */
     struct team_timing timing;
     int dirty; /* state changed since it was last saved */
+    struct world *model; /* the world model (engine/world.h), loaded on first use */
+    int model_loaded;
     struct team *next;
 };
 

@@ -37,6 +37,7 @@
 
 struct http_server {
     struct sim *sim;
+    int app; /* the app's endpoint (--app-port), not the AWS APIs */
     struct MHD_Daemon *d;
     uv_poll_t poll;
     uv_timer_t timer;
@@ -167,7 +168,9 @@ static enum MHD_Result dispatch(struct http_server *h, struct MHD_Connection *mc
     }
     struct call c;
     call_init(&c, h->sim);
-    if (strncmp(url, "/_drill/", 8) == 0 || strcmp(url, "/_drill") == 0)
+    if (h->app)
+        control_app_handle(&c, &hr);
+    else if (strncmp(url, "/_drill/", 8) == 0 || strcmp(url, "/_drill") == 0)
         control_handle(&c, &hr);
     else
         pipeline_run(&c, &hr);
@@ -269,14 +272,16 @@ static void log_cb(void *cls, const char *fmt, va_list ap)
     }
 }
 
-int http_start(struct sim *sim, uv_loop_t *loop, struct http_server **out, char **cause)
+static int start(struct sim *sim, uv_loop_t *loop, int port, int app, struct http_server **out,
+                 char **cause)
 {
     struct http_server *h = xcalloc(1, sizeof *h);
     h->sim = sim;
+    h->app = app;
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof sa);
     sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)sim->opt.port);
+    sa.sin_port = htons((uint16_t)port);
     if (inet_pton(AF_INET, sim->opt.host, &sa.sin_addr) != 1) {
         *cause = xasprintf("--host %s is not an IPv4 address", sim->opt.host);
         free(h);
@@ -284,7 +289,7 @@ int http_start(struct sim *sim, uv_loop_t *loop, struct http_server **out, char 
     }
     unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_SUPPRESS_DATE_NO_CLOCK |
                      MHD_USE_ERROR_LOG | MHD_USE_TURBO;
-    h->d = MHD_start_daemon(flags, (uint16_t)sim->opt.port, NULL, NULL, access_cb, h,
+    h->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, access_cb, h,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                             MHD_OPTION_NOTIFY_COMPLETED, completed_cb, h,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
@@ -292,13 +297,12 @@ int http_start(struct sim *sim, uv_loop_t *loop, struct http_server **out, char 
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
                             MHD_OPTION_EXTERNAL_LOGGER, log_cb, h, MHD_OPTION_END);
     if (h->d == NULL) {
-        *cause = xasprintf("cannot listen on %s:%d: %s", sim->opt.host, sim->opt.port,
-                           strerror(errno));
+        *cause = xasprintf("cannot listen on %s:%d: %s", sim->opt.host, port, strerror(errno));
         free(h);
         return -1;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
-    h->port = info ? info->port : sim->opt.port;
+    h->port = info ? info->port : port;
     info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_EPOLL_FD);
     if (info == NULL) {
         *cause = xstrdup("libmicrohttpd has no epoll fd");
@@ -314,6 +318,17 @@ int http_start(struct sim *sim, uv_loop_t *loop, struct http_server **out, char 
     run_and_arm(h);
     *out = h;
     return 0;
+}
+
+int http_start(struct sim *sim, uv_loop_t *loop, struct http_server **out, char **cause)
+{
+    return start(sim, loop, sim->opt.port, 0, out, cause);
+}
+
+int http_start_app(struct sim *sim, uv_loop_t *loop, int port, struct http_server **out,
+                   char **cause)
+{
+    return start(sim, loop, port, 1, out, cause);
 }
 
 int http_port(const struct http_server *h)

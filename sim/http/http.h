@@ -18,6 +18,10 @@ struct http_server;
 /* Starts listening on sim->opt.host:port. Returns 0 and sets *out, or -1 with *cause set
  * (caller frees). */
 int http_start(struct sim *sim, uv_loop_t *loop, struct http_server **out, char **cause);
+/* Starts the app's endpoint (--app-port) on sim->opt.host:port: every request goes to
+ * control_app_handle (the simulated app's /db and /health). Returns 0 or -1 as http_start. */
+int http_start_app(struct sim *sim, uv_loop_t *loop, int port, struct http_server **out,
+                   char **cause);
 /* The port actually bound (useful with --port 0). */
 int http_port(const struct http_server *h);
 /* Stops accepting, closes every connection and frees h; the uv handles are closed

@@ -336,5 +336,10 @@ const char *const store__migrations[] = {
     "CREATE INDEX rds_proxy_endpoints_host ON rds_proxy_endpoints (account, region, endpoint);"
     "CREATE INDEX rds_proxy_endpoints_due ON rds_proxy_endpoints (account, next_ms)"
     "  WHERE next_ms IS NOT NULL;",
+    /* the world model of each team (sim/engine/world_state.c): one JSON document */
+    "CREATE TABLE world_state (account TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;"
+    /* the running scenario of each team (sim/scenario/scenario.c) */
+    "CREATE TABLE scenario_state (account TEXT PRIMARY KEY, next_ms INTEGER,"
+    "  doc TEXT NOT NULL) WITHOUT ROWID;",
     NULL,
 };

@@ -200,6 +200,18 @@ int store_in_transaction(struct store *s)
     return s->in_tx;
 }
 
+int store_savepoint(struct store *s)
+{
+    return exec(s, "SAVEPOINT drillsim_nested", NULL);
+}
+
+int store_savepoint_end(struct store *s, int keep)
+{
+    if (!keep && exec(s, "ROLLBACK TO drillsim_nested", NULL) != 0)
+        return -1;
+    return exec(s, "RELEASE drillsim_nested", NULL);
+}
+
 int store_reset(struct store *s)
 {
     sqlite3_stmt *st;

@@ -29,6 +29,14 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 int store_in_transaction(struct store *s);
+/*
+ * A nested unit of work inside the open transaction (SAVEPOINT): store_savepoint opens it,
+ * store_savepoint_end(s, 1) keeps its changes, store_savepoint_end(s, 0) undoes them. Used
+ * when one step of a bigger write may fail on its own (an internal API call of a fixture).
+ * Returns 0 or -1.
+ */
+int store_savepoint(struct store *s);
+int store_savepoint_end(struct store *s, int keep);
 /* Deletes every row of every table (the control API's reset). Returns 0 or -1. */
 int store_reset(struct store *s);
 /* Runs PRAGMA integrity_check; returns 0 when the result is "ok". */

@@ -3,6 +3,7 @@
  */
 #include "util/rand.h"
 
+#include <math.h>
 #include <stdio.h>
 
 static uint64_t splitmix64(uint64_t *x)
@@ -52,4 +53,58 @@ void rng_uuid(struct rng *r, char out[37])
     snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(a >> 32),
              (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xffff), (unsigned)(b >> 48),
              (unsigned long long)(b & 0xffffffffffffULL));
+}
+
+double rng_normal(struct rng *r)
+{
+    double u1 = rng_double(r), u2 = rng_double(r);
+    if (u1 < 1e-300)
+        u1 = 1e-300;
+    return sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+int64_t rng_poisson(struct rng *r, double lambda)
+{
+    if (!(lambda > 0))
+        return 0;
+    if (lambda >= 30) {
+        double x = floor(lambda + sqrt(lambda) * rng_normal(r) + 0.5);
+        return x < 0 ? 0 : (int64_t)x;
+    }
+    /* Knuth: multiply uniforms until the product falls below e^-lambda (bounded: the
+     * expected count is lambda + 1 < 31, and 1000 draws end it whatever happens) */
+    double limit = exp(-lambda), prod = 1.0;
+    int64_t k = 0;
+    for (int i = 0; i < 1000; i++) {
+        prod *= rng_double(r);
+        if (prod <= limit)
+            break;
+        k++;
+    }
+    return k;
+}
+
+int64_t rng_binomial(struct rng *r, int64_t n, double p)
+{
+    if (n <= 0 || !(p > 0))
+        return 0;
+    if (p >= 1)
+        return n;
+    if (n <= 64) {
+        int64_t k = 0;
+        for (int64_t i = 0; i < n; i++)
+            k += rng_double(r) < p;
+        return k;
+    }
+    double mean = (double)n * p;
+    double x;
+    if (mean < 30)
+        x = (double)rng_poisson(r, mean);
+    else
+        x = floor(mean + sqrt(mean * (1 - p)) * rng_normal(r) + 0.5);
+    if (x < 0)
+        x = 0;
+    if (x > (double)n)
+        x = (double)n;
+    return (int64_t)x;
 }

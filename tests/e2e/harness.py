@@ -51,9 +51,13 @@ class Drillsim:
         self.args = list(args)
         self.proc = None
         self.port = None
+        self.app_port = None
 
-    def start(self, timeout=10):
-        cmd = [BINARY, "--port", "0", "--data", self.data] + self.args
+    def start(self, timeout=90):
+        # the simulated app's endpoint: off unless a test asks for it (--app-port 0 = a free
+        # port, read from the "app listening on" line)
+        app = [] if "--app-port" in self.args else ["--app-port", "-1"]
+        cmd = [BINARY, "--port", "0", "--data", self.data] + app + self.args
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -65,8 +69,24 @@ class Drillsim:
             m = re.match(r"drillsim listening on http://([\d.]+):(\d+)$", line.strip())
             if m:
                 self.port = int(m.group(2))
+                if self._wants_app_line():
+                    line = self.proc.stdout.readline()
+                    m = re.match(r"app listening on http://([\d.]+):(\d+)$", line.strip())
+                    if not m:
+                        raise RuntimeError("drillsim did not print the app's line: %r" % line)
+                    self.app_port = int(m.group(2))
                 return self
         raise RuntimeError("drillsim did not print its listening line")
+
+    def _wants_app_line(self):
+        a = self.args
+        return any(a[i] == "--app-port" and i + 1 < len(a) and a[i + 1] == "0"
+                   for i in range(len(a)))
+
+    @property
+    def app(self):
+        """The simulated app's base URL (start with args [..., "--app-port", "0"])."""
+        return "http://127.0.0.1:%d" % self.app_port
 
     @property
     def endpoint(self):

@@ -229,3 +229,11 @@ X(services_rds_param_catalogue)
 X(store_secrets_find)
 X(store_secrets_purge)
 X(store_iam_role_find)
+
+/* scenario: scenarios, the world model's generators and the world in-process (sim/scenario/,
+ * sim/util/rand.c, sim/engine/world*.c; end to end in tests/e2e/test_world_*.py) */
+X(scenario_durations)
+X(scenario_validate_errors)
+X(scenario_files_valid)
+X(rng_distributions)
+X(world_golden_path_leak)
