@@ -54,7 +54,7 @@ void world_config_default(struct world_config *c, const char *env, const char *r
     c->connect_ms = 25;
     c->leak_share = 0.0004;
     c->log_sample = 0.1;
-    c->error_log_cap = 2;
+    c->error_log_cap = 1;
     c->error_sample = 0.01;
     c->task_cpu_base = 4;
     c->task_cpu_per_rps = 1.3;

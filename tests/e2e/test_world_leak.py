@@ -64,9 +64,12 @@ class ConnectionLeakRunbook(unittest.TestCase):
         self.assertEqual(stamps, sorted(stamps, reverse=True), "not sorted @timestamp desc")
         self.assertGreaterEqual(min(stamps), "2026-01-01 00:05:00", stamps)
 
-        # The app's own endpoint fails the way the logs say.
-        status, body = wu.app_get(ds, "/db")
-        self.assertEqual(status, 500, body)
+        # The app's own endpoint fails the way the logs say (not every request: a pool may
+        # still hold a free connection; users see 500s among 200s).
+        got = [wu.app_get(ds, "/db") for _ in range(12)]
+        fails = [b for s, b in got if s == 500]
+        self.assertTrue(fails, got)
+        status, body = 500, fails[0]
         self.assertEqual(json.loads(body)["errorType"], "connection_error", body)
 
         # Step 6: the cause.
@@ -103,10 +106,10 @@ class LeakSignature(unittest.TestCase):
         ds = wu.start_drill("connection-leak")
         try:
             wu.advance(ds, 6 * 60)
-            # the leak began at -13m: from -12m to +5m
-            db = wu.db_series(ds, at(-12), at(6))
-            tasks = wu.running_series(ds, at(-12), at(6))
-            self.assertEqual(len(db), 18, db)
+            # the leak began at -16m: from -15m to +5m
+            db = wu.db_series(ds, at(-15), at(6))
+            tasks = wu.running_series(ds, at(-15), at(6))
+            self.assertEqual(len(db), 21, db)
             self.assertEqual(sorted(db), sorted(tasks), "the two series cover other minutes")
             conns = [db[k] for k in sorted(db)]
             wu.assert_rising(self, conns, "DatabaseConnections", min_rise=30)

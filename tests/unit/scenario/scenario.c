@@ -212,7 +212,7 @@ TEST(world_golden_path_leak)
     T_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(st, "tasks")), 4);
     cJSON_Delete(st);
     T_ASSERT(mid > 50 && mid < 97);
-    T_EQ_INT(engine_advance(&wsim, t, 20 * 60000), 0);
+    T_EQ_INT(engine_advance(&wsim, t, 30 * 60000), 0);
     st = world_status(&wsim, t);
     T_EQ_INT(status_int(st, "database", "connections"), 97); /* 100 less the reserved 3 */
     cJSON_Delete(st);
