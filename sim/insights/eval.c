@@ -220,6 +220,17 @@ static struct ins_val vtime(int64_t ms)
     return v;
 }
 
+/* Times beyond about 275,000 years are not times: +/-8.64e15 ms, JavaScript's Date range. */
+#define TIME_MAX_MS 8.64e15
+
+/* A time from a computed number, or null when it is not finite or out of range. */
+static struct ins_val vtime_num(double ms)
+{
+    if (!(fabs(ms) <= TIME_MAX_MS))
+        return vnull();
+    return vtime((int64_t)ms);
+}
+
 static struct ins_val vstr(const char *s, size_t len)
 {
     struct ins_val v = vnull();
@@ -929,9 +940,7 @@ static int64_t unit_ms(enum ins_unit u)
  * January 1970. ceil rounds up instead. */
 static int64_t date_trunc(int64_t ms, double count, enum ins_unit unit, int ceil_)
 {
-    int64_t c = (int64_t)count;
-    if (c < 1)
-        c = 1;
+    int64_t c = count >= 1 && count <= 1e9 ? (int64_t)count : 1;
     int64_t um = unit_ms(unit);
     if (um > 0) {
         int64_t w = um * c;
@@ -966,6 +975,8 @@ static int to_ms(const struct ins_val *v, int64_t *out)
     }
     double d;
     if (to_num(v, &d) == 0) {
+        if (!(fabs(d) <= TIME_MAX_MS))
+            return -1;
         *out = (int64_t)d;
         return 0;
     }
@@ -1213,7 +1224,7 @@ static struct ins_val eval_call(struct ins_run *r, struct row *row, const struct
         return vstr(o, l);
     }
     case F_SUBSTR: {
-        if (a[0].t == V_NULL || to_num(&a[1], &d) != 0)
+        if (a[0].t == V_NULL || to_num(&a[1], &d) != 0 || isnan(d))
             return vnull();
         s = to_str(r, &a[0], &l);
         size_t total = utf8_len(s, l);
@@ -1265,7 +1276,7 @@ static struct ins_val eval_call(struct ins_run *r, struct row *row, const struct
         return vbool(memmem(s, l, needle, nl) != NULL);
     }
     case F_FROMMILLIS:
-        return to_num(&a[0], &d) == 0 ? vtime((int64_t)d) : vnull();
+        return to_num(&a[0], &d) == 0 ? vtime_num(d) : vnull();
     case F_TOMILLIS: {
         int64_t ms;
         return to_ms(&a[0], &ms) == 0 ? vnum((double)ms) : vnull();
@@ -1422,7 +1433,7 @@ static struct ins_val eval(struct ins_run *r, struct row *row, const struct ins_
             return vnull();
         /* time plus or minus a number stays a time */
         if ((n->op == TK_PLUS || n->op == TK_MINUS) && (a.t == V_TIME) != (b.t == V_TIME))
-            return vtime((int64_t)z);
+            return vtime_num(z);
         return vnum(z);
     }
     case N_LIKE: {
@@ -1714,11 +1725,11 @@ static struct ins_val agg_result(struct ins_run *r, struct group *g, int k)
     case A_MIN:
         if (!a->has)
             return vnull();
-        return a->is_time ? vtime((int64_t)a->mn) : vnum(a->mn);
+        return a->is_time ? vtime_num(a->mn) : vnum(a->mn);
     case A_MAX:
         if (!a->has)
             return vnull();
-        return a->is_time ? vtime((int64_t)a->mx) : vnum(a->mx);
+        return a->is_time ? vtime_num(a->mx) : vnum(a->mx);
     case A_STDDEV: {
         if (!a->has)
             return vnull();
