@@ -6,6 +6,7 @@
  * { method, path, handler } to the table at the end.
  */
 #include "control/control.h"
+#include "control/control_int.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -26,7 +27,7 @@
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
 
-static int ctl_fail(struct call *c, int status, const char *code, const char *message)
+int ctl_fail(struct call *c, int status, const char *code, const char *message)
 {
     c->status = status;
     cJSON_Delete(c->out);
@@ -36,15 +37,17 @@ static int ctl_fail(struct call *c, int status, const char *code, const char *me
     return SIM_ERROR;
 }
 
-/* The team's clock as JSON: {"team", "mode", "now" (ISO 8601), "nowMs", "lastTickMs"}. */
-static cJSON *clock_json(const struct team *t)
+cJSON *ctl_clock_json(const struct team *t)
 {
     cJSON *o = cJSON_CreateObject();
     int64_t now = team_now_ms(t);
     char iso[40];
     timefmt_iso8601((double)now / 1000.0, iso);
     cJSON_AddStringToObject(o, "team", t->account);
-    cJSON_AddStringToObject(o, "mode", t->clock.mode == SIMCLOCK_MANUAL ? "manual" : "realtime");
+    cJSON_AddStringToObject(o, "mode", t->clock.mode == SIMCLOCK_MANUAL && !t->clock.paused
+                                           ? "manual"
+                                           : "realtime");
+    cJSON_AddBoolToObject(o, "paused", t->clock.paused);
     cJSON_AddStringToObject(o, "now", iso);
     cJSON_AddNumberToObject(o, "nowMs", (double)now);
     cJSON_AddNumberToObject(o, "lastTickMs", (double)t->last_tick_ms);
@@ -59,7 +62,7 @@ static int ctl_health(struct call *c, const struct http_request *req)
     cJSON_AddStringToObject(o, "status", "ok");
     cJSON_AddStringToObject(o, "version", DRILLSIM_VERSION);
     cJSON_AddStringToObject(o, "data", sim->opt.data_path);
-    cJSON_AddItemToObject(o, "clock", clock_json(c->team));
+    cJSON_AddItemToObject(o, "clock", ctl_clock_json(c->team));
     cJSON_AddNumberToObject(o, "uptimeSeconds",
                             (double)(clock_wall_ms() - sim->started_wall_ms) / 1000.0);
     cJSON *stats = cJSON_AddObjectToObject(o, "requests");
@@ -95,21 +98,12 @@ static int ctl_health(struct call *c, const struct http_request *req)
     return SIM_OK;
 }
 
-static int ctl_reset(struct call *c, const struct http_request *req)
+const char *ctl_arg(const struct http_request *req, const char *name)
 {
-    (void)req;
-    if (store_reset(c->sim->store) != 0)
-        return ctl_fail(c, 500, "InternalFailure", "the store could not be reset");
-    /* every team starts over from the server's defaults */
-    team_forget_all(c->sim);
-    c->team = NULL;
-    c->out = cJSON_CreateObject();
-    cJSON_AddBoolToObject(c->out, "reset", 1);
-    return SIM_OK;
+    return req->url_args ? form_get(req->url_args, name) : NULL;
 }
 
-/* Parses the request body as a JSON object (empty = {}); NULL after ctl_fail. */
-static cJSON *body_json(struct call *c, const struct http_request *req)
+cJSON *ctl_body_json(struct call *c, const struct http_request *req)
 {
     cJSON *b = req->body_len ? cJSON_ParseWithLength(req->body, req->body_len)
                              : cJSON_CreateObject();
@@ -124,7 +118,7 @@ static cJSON *body_json(struct call *c, const struct http_request *req)
 static int ctl_clock(struct call *c, const struct http_request *req)
 {
     (void)req;
-    c->out = clock_json(c->team);
+    c->out = ctl_clock_json(c->team);
     return SIM_OK;
 }
 
@@ -133,7 +127,7 @@ static int ctl_clock(struct call *c, const struct http_request *req)
 
 static int ctl_clock_advance(struct call *c, const struct http_request *req)
 {
-    cJSON *b = body_json(c, req);
+    cJSON *b = ctl_body_json(c, req);
     if (b == NULL)
         return SIM_ERROR;
     cJSON *secs = cJSON_GetObjectItemCaseSensitive(b, "seconds");
@@ -148,7 +142,7 @@ static int ctl_clock_advance(struct call *c, const struct http_request *req)
     if (engine_advance(c->sim, c->team, (int64_t)llround(s * 1000.0)) != 0)
         return ctl_fail(c, 500, "InternalFailure", "a tick failed; see drillsim's stderr");
     c->now_ms = team_now_ms(c->team);
-    c->out = clock_json(c->team);
+    c->out = ctl_clock_json(c->team);
     return SIM_OK;
 }
 
@@ -175,7 +169,7 @@ static int ctl_timing(struct call *c, const struct http_request *req)
 /* POST /_drill/timing: {"preset": "aws"|"fast"} and/or any of the fields timing_json names. */
 static int ctl_timing_set(struct call *c, const struct http_request *req)
 {
-    cJSON *b = body_json(c, req);
+    cJSON *b = ctl_body_json(c, req);
     if (b == NULL)
         return SIM_ERROR;
     struct team_timing t = c->team->timing;
@@ -255,7 +249,7 @@ static int ctl_sns_cert(struct call *c, const struct http_request *req)
  * included (sim/services/cloudwatch_inject.c). */
 static int ctl_metrics(struct call *c, const struct http_request *req)
 {
-    cJSON *b = body_json(c, req);
+    cJSON *b = ctl_body_json(c, req);
     if (b == NULL)
         return SIM_ERROR;
     const char *region = req->url_args ? form_get(req->url_args, "region") : NULL;
@@ -284,35 +278,9 @@ static int ctl_world(struct call *c, const struct http_request *req)
     return SIM_OK;
 }
 
-/* GET /_drill/scenario: the running scenario (timeline with what ran), 404 without one. */
-static int ctl_scenario(struct call *c, const struct http_request *req)
-{
-    (void)req;
-    c->out = scenario_status(c->sim, c->team);
-    if (c->out == NULL)
-        return ctl_fail(c, 404, "NotFound", "this team runs no scenario");
-    return SIM_OK;
-}
-
-/* GET /_drill/scenarios: the scenario files with their summaries (or why one is invalid). */
-static int ctl_scenarios(struct call *c, const struct http_request *req)
-{
-    (void)req;
-    c->out = cJSON_CreateObject();
-    cJSON_AddItemToObject(c->out, "scenarios", scenario_list());
-    return SIM_OK;
-}
-
-static const struct {
-    const char *method;
-    const char *path;
-    int (*handler)(struct call *c, const struct http_request *req);
-} routes[] = {
+static const struct ctl_route core_routes[] = {
     {"GET", "/_drill/world", ctl_world},
-    {"GET", "/_drill/scenario", ctl_scenario},
-    {"GET", "/_drill/scenarios", ctl_scenarios},
     {"GET", "/_drill/health", ctl_health},
-    {"POST", "/_drill/reset", ctl_reset},
     {"GET", "/_drill/clock", ctl_clock},
     {"POST", "/_drill/clock/advance", ctl_clock_advance},
     {"GET", "/_drill/timing", ctl_timing},
@@ -321,6 +289,13 @@ static const struct {
     {"GET", "/_drill/sns/messages", ctl_sns_messages},
     {"GET", "/_drill/sns/cert.pem", ctl_sns_cert},
     {NULL, NULL, NULL},
+};
+
+/* Every route table; a file serving a group of endpoints adds its table here. */
+static const struct ctl_route *const tables[] = {
+    core_routes,
+    ctl_drill_routes,
+    NULL,
 };
 
 /* ?team=ACCOUNT selects the team (12 digits); the default account otherwise. */
@@ -347,14 +322,16 @@ void control_handle(struct call *c, const struct http_request *req)
     int path_known = 0;
     if (select_team(c, req) != SIM_OK)
         goto reply;
-    for (int i = 0; routes[i].method; i++) {
-        if (strcmp(routes[i].path, req->path) != 0)
-            continue;
-        path_known = 1;
-        if (strcmp(routes[i].method, req->method) == 0) {
-            c->status = 200;
-            routes[i].handler(c, req);
-            goto reply;
+    for (int t = 0; tables[t]; t++) {
+        for (const struct ctl_route *r = tables[t]; r->method; r++) {
+            if (strcmp(r->path, req->path) != 0)
+                continue;
+            path_known = 1;
+            if (strcmp(r->method, req->method) == 0) {
+                c->status = 200;
+                r->handler(c, req);
+                goto reply;
+            }
         }
     }
     if (path_known)

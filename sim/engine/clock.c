@@ -20,13 +20,35 @@ int64_t clock_now_ms(const struct simclock *c)
 {
     if (c->mode == SIMCLOCK_MANUAL)
         return c->manual_ms;
-    return clock_wall_ms();
+    return clock_wall_ms() - c->offset_ms;
+}
+
+int clock_pause(struct simclock *c)
+{
+    if (c->mode != SIMCLOCK_REALTIME)
+        return -1;
+    c->manual_ms = clock_now_ms(c);
+    c->mode = SIMCLOCK_MANUAL;
+    c->paused = 1;
+    return 0;
+}
+
+int clock_resume(struct simclock *c)
+{
+    if (!c->paused)
+        return -1;
+    c->offset_ms = clock_wall_ms() - c->manual_ms;
+    c->mode = SIMCLOCK_REALTIME;
+    c->paused = 0;
+    return 0;
 }
 
 void clock_init(struct simclock *c, enum clock_mode mode, int64_t start_ms)
 {
     c->mode = mode;
     c->manual_ms = 0;
+    c->offset_ms = 0;
+    c->paused = 0;
     if (mode == SIMCLOCK_MANUAL)
         c->manual_ms = start_ms ? start_ms : clock_wall_ms() / 60000 * 60000;
 }

@@ -18,6 +18,8 @@ enum clock_mode {
 struct simclock {
     enum clock_mode mode;
     int64_t manual_ms; /* SIMCLOCK_MANUAL: the current sim time */
+    int64_t offset_ms; /* SIMCLOCK_REALTIME: sim time is the wall clock less this (a pause) */
+    int paused;        /* a realtime clock paused: manual until resumed */
 };
 
 /* Sim time now, in epoch milliseconds. */
@@ -32,6 +34,12 @@ int clock_parse(const char *spec, enum clock_mode *mode, int64_t *start_ms);
 /* Initialises c in mode; a manual clock starts at start_ms, or at the current wall-clock
  * minute when start_ms is 0. */
 void clock_init(struct simclock *c, enum clock_mode mode, int64_t start_ms);
+/* Pauses a realtime clock: time stands still (as a manual clock at the current instant)
+ * until clock_resume. Returns 0, or -1 when c is not a running realtime clock. */
+int clock_pause(struct simclock *c);
+/* Resumes a paused clock from where it stopped (the wall clock then runs it, behind by the
+ * pause). Returns 0, or -1 when c is not paused. */
+int clock_resume(struct simclock *c);
 /* Monotonic time in nanoseconds, for measuring durations only (never a timestamp). */
 uint64_t clock_mono_ns(void);
 

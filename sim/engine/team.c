@@ -63,9 +63,15 @@ static int load(struct sim *sim, struct team *t)
         sqlite3_reset(st);
         return -1;
     }
+    /* now_ms: a manual (or paused) clock's instant; a realtime clock's offset from the
+     * wall clock (0 unless it was paused once) */
     const char *mode = (const char *)sqlite3_column_text(st, 0);
-    clock_init(&t->clock, strcmp(mode, "manual") == 0 ? SIMCLOCK_MANUAL : SIMCLOCK_REALTIME,
-               sqlite3_column_int64(st, 1));
+    int manual = strcmp(mode, "manual") == 0 || strcmp(mode, "paused") == 0;
+    clock_init(&t->clock, manual ? SIMCLOCK_MANUAL : SIMCLOCK_REALTIME,
+               manual ? sqlite3_column_int64(st, 1) : 0);
+    t->clock.paused = strcmp(mode, "paused") == 0;
+    if (!manual)
+        t->clock.offset_ms = sqlite3_column_int64(st, 1);
     t->last_tick_ms = sqlite3_column_int64(st, 2);
     t->seed = (uint64_t)sqlite3_column_int64(st, 3);
     if (sqlite3_column_bytes(st, 4) != sizeof t->ids.s ||
@@ -88,9 +94,12 @@ int team_save(struct sim *sim, struct team *t)
         sim->store, "INSERT OR REPLACE INTO teams (account, clock_mode, now_ms, last_tick_ms, "
                     "seed, ids, world, timing) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     sqlite3_bind_text(st, 1, t->account, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, t->clock.mode == SIMCLOCK_MANUAL ? "manual" : "realtime", -1,
-                      SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, t->clock.mode == SIMCLOCK_MANUAL ? t->clock.manual_ms : 0);
+    const char *mode = t->clock.paused                        ? "paused"
+                       : t->clock.mode == SIMCLOCK_MANUAL ? "manual"
+                                                          : "realtime";
+    sqlite3_bind_text(st, 2, mode, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3,
+                       t->clock.mode == SIMCLOCK_MANUAL ? t->clock.manual_ms : t->clock.offset_ms);
     sqlite3_bind_int64(st, 4, t->last_tick_ms);
     sqlite3_bind_int64(st, 5, (int64_t)t->seed);
     sqlite3_bind_blob(st, 6, t->ids.s, sizeof t->ids.s, SQLITE_STATIC);
@@ -132,6 +141,19 @@ struct team *team_get(struct sim *sim, const char *account)
     t->next = sim->teams;
     sim->teams = t;
     return t;
+}
+
+void team_forget(struct sim *sim, const char *account)
+{
+    for (struct team **p = &sim->teams; *p; p = &(*p)->next) {
+        if (strcmp((*p)->account, account) == 0) {
+            struct team *t = *p;
+            *p = t->next;
+            world_free(t);
+            free(t);
+            return;
+        }
+    }
 }
 
 void team_forget_all(struct sim *sim)

@@ -62,6 +62,8 @@ struct team *team_first(struct sim *sim);
 /* Writes the team's clock, generators and settings to the store (inside the caller's
  * transaction if one is open). Returns 0 or -1. */
 int team_save(struct sim *sim, struct team *t);
+/* Forgets one loaded team (after its rows were deleted); it is recreated on next use. */
+void team_forget(struct sim *sim, const char *account);
 /* Forgets every loaded team (after a store reset); they are recreated on next use. */
 void team_forget_all(struct sim *sim);
 

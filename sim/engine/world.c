@@ -859,6 +859,8 @@ cJSON *world_status(struct sim *sim, struct team *team)
         active += w->tasks[i].active;
     cJSON_AddNumberToObject(db, "activeQueries", round(active * 100) / 100);
     cJSON_AddNumberToObject(o, "trafficFactor", w->surge_until_ms ? w->surge_factor : 1);
+    cJSON_AddNumberToObject(o, "requestsLastMinute", w->last_requests);
+    cJSON_AddNumberToObject(o, "fiveXxLastMinute", w->last_5xx);
     if (w->proxy_name[0]) {
         cJSON *px = cJSON_AddObjectToObject(o, "proxy");
         cJSON_AddStringToObject(px, "name", w->proxy_name);

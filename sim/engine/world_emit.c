@@ -159,6 +159,8 @@ int world_emit_minute(struct sim *sim, struct team *team, struct world *w)
                      1);
         }
     }
+    w->last_requests = m->requests;
+    w->last_5xx = m->errors_5xx;
     memset(m, 0, sizeof *m);
     m->start_ms = e.now_ms;
     return rc ? -1 : 0;

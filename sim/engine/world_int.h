@@ -91,6 +91,8 @@ struct world {
     int ntasks;
     int rr;                 /* round-robin position for real requests */
     struct world_minute minute;
+    double last_requests;   /* the last whole minute's requests and 5xx (status views) */
+    double last_5xx;
     int64_t log_seq;        /* requests logged so far (request ids) */
     int64_t log_group_id;   /* the app's log group as last seen (0 = none) */
     int dirty;

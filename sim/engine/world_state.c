@@ -51,7 +51,7 @@ static const struct field world_fields[] = {
     FI(world, proxy_up), FI(world, proxy_budget), FI(world, proxy_idle_budget),
     FI(world, proxy_client), FI(world, proxy_db), FD(world, proxy_borrowed),
     FS(world, proxy_name), FS(world, proxy_endpoint), FI(world, rr), FL(world, log_seq),
-    FL(world, log_group_id),
+    FL(world, log_group_id), FD(world, last_requests), FD(world, last_5xx),
     {NULL, 0, 0, 0},
 };
 

@@ -500,7 +500,9 @@ static int state_save(struct sim *sim, const char *account, const cJSON *state)
     if (st == NULL)
         return -1;
     char *text = cJSON_PrintUnformatted(state);
-    int64_t next = next_due(state);
+    int64_t next = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(state, "running"))
+                       ? -1
+                       : next_due(state);
     sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
     if (next >= 0)
         sqlite3_bind_int64(st, 2, next);
@@ -765,6 +767,7 @@ int scenario_start(struct sim *sim, struct team *team, const cJSON *doc,
     cJSON_AddStringToObject(state, "region", region);
     cJSON_AddNumberToObject(state, "startMs", (double)start);
     cJSON_AddNumberToObject(state, "prerollMs", (double)preroll);
+    cJSON_AddBoolToObject(state, "running", 1);
     cJSON *timeline = cJSON_AddArrayToObject(state, "timeline");
     const cJSON *ev;
     cJSON_ArrayForEach(ev, cJSON_GetObjectItemCaseSensitive(doc, "timeline"))
@@ -799,4 +802,29 @@ cJSON *scenario_status(struct sim *sim, struct team *team)
 {
     int rc;
     return state_load(sim, team->account, &rc);
+}
+
+int scenario_stop(struct sim *sim, struct team *team)
+{
+    int rc;
+    cJSON *state = state_load(sim, team->account, &rc);
+    if (state == NULL)
+        return rc < 0 ? -1 : 1;
+    cJSON_DeleteItemFromObjectCaseSensitive(state, "running");
+    cJSON_AddFalseToObject(state, "running");
+    cJSON_AddNumberToObject(state, "stoppedMs", (double)team_now_ms(team));
+    rc = state_save(sim, team->account, state);
+    cJSON_Delete(state);
+    if (rc == 0)
+        rc = world_stop(sim, team);
+    return rc;
+}
+
+int scenario_running(struct sim *sim, struct team *team)
+{
+    int rc;
+    cJSON *state = state_load(sim, team->account, &rc);
+    int running = state && !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(state, "running"));
+    cJSON_Delete(state);
+    return running;
 }

@@ -69,6 +69,12 @@ int scenario_start(struct sim *sim, struct team *team, const cJSON *doc,
 /* The tick sub-step: runs the timeline actions that are due. Returns 0 or -1. */
 int scenario_tick(struct tick *t);
 
+/* Stops team's scenario: its timeline and its world stop (the resources stay; the status
+ * keeps the timeline for the report). Returns 0, 1 when none, or -1. */
+int scenario_stop(struct sim *sim, struct team *team);
+/* Returns 1 when team runs a scenario that was not stopped. */
+int scenario_running(struct sim *sim, struct team *team);
+
 /* The running scenario of team as a new object (name, start, timeline with what ran), or
  * NULL when none. */
 cJSON *scenario_status(struct sim *sim, struct team *team);

@@ -211,7 +211,8 @@ class Robustness(unittest.TestCase):
         ssm = self.ds.client("ssm")
         ssm.put_parameter(Name="/reset/me", Value="v", Type="String")
         self.assertEqual(ssm.get_parameter(Name="/reset/me")["Parameter"]["Value"], "v")
-        self.assertEqual(self.ds.control("POST", "/_drill/reset"), {"reset": True})
+        self.assertEqual(self.ds.control("POST", "/_drill/reset"),
+                         {"reset": True, "team": "000000000000"})
         with self.assertRaises(ssm.exceptions.ParameterNotFound):
             ssm.get_parameter(Name="/reset/me")
         ssm.put_parameter(Name="/reset/me", Value="again", Type="String")
