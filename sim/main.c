@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <uv.h>
 
+#include "control/journal.h"
 #include "engine/engine.h"
 #include "engine/sns.h"
 #include "engine/world.h"
@@ -27,6 +28,7 @@
 #include "services/service.h"
 #include "sim.h"
 #include "store/store.h"
+#include "store/team_rows.h"
 #include "util/xmalloc.h"
 
 static struct http_server *server, *app_server;
@@ -302,6 +304,13 @@ int main(int argc, char **argv)
         free(data_owned);
         return 1;
     }
+    /* every team of the store is back at once: its realtime clock ticks and /_drill/teams
+     * lists it before it sends a request */
+    char(*known)[13] = xcalloc(TEAM_MAX, 13);
+    int nknown = store_team_accounts(sim.store, known, TEAM_MAX);
+    for (int i = 0; i < nknown; i++)
+        team_get(&sim, known[i]);
+    free(known);
     /* the default team exists from the start, with the clock --clock asked for */
     struct team *team = team_get(&sim, DEFAULT_ACCOUNT);
     if (strcmp(team_account, DEFAULT_ACCOUNT) != 0)
@@ -331,6 +340,7 @@ int main(int argc, char **argv)
         return 1;
     }
     engine_start(&sim, loop);
+    journal_start(&sim, loop);
     snprintf(sim.self_url, sizeof sim.self_url, "http://%s:%d",
              strcmp(sim.opt.host, "0.0.0.0") == 0 ? "127.0.0.1" : sim.opt.host, http_port(server));
     logs_insights_start(&sim, loop);

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "control/chaos.h"
+#include "control/journal.h"
 #include "http/route.h"
 #include "protocol/proto.h"
 #include "services/service.h"
@@ -64,6 +66,8 @@ static int run_stages(struct call *c, const struct http_request *req)
                           req->body_error_message ? req->body_error_message : "");
     if (stage_lookup(c) != SIM_OK)
         return SIM_ERROR;
+    if (chaos_apply(c) != SIM_OK)
+        return SIM_ERROR;
     if (c->codec->decode(c, req->body, req->body_len) != SIM_OK)
         return SIM_ERROR;
     if (validate_input(c) != SIM_OK)
@@ -90,4 +94,5 @@ void pipeline_run(struct call *c, const struct http_request *req)
         else
             c->sim->stats.errors_4xx++;
     }
+    journal_record(c, req);
 }

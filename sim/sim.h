@@ -151,6 +151,7 @@ struct call {
     } headers[CALL_MAX_HEADERS];
     int nheaders;
     struct buf body;
+    int64_t delay_ms; /* chaos latency: the reply is sent this long after it is ready */
 };
 
 void call_init(struct call *c, struct sim *sim);

@@ -7,12 +7,15 @@
  */
 #include "control/control.h"
 #include "control/control_int.h"
+#include "control/journal.h"
 
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sqlite3.h>
 
 #include "engine/engine.h"
 #include "engine/sns_int.h"
@@ -23,6 +26,7 @@
 #include "services/cloudwatch_int.h"
 #include "services/service.h"
 #include "sim.h"
+#include "store/metrics.h"
 #include "store/store.h"
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
@@ -278,7 +282,75 @@ static int ctl_world(struct call *c, const struct http_request *req)
     return SIM_OK;
 }
 
+/*
+ * GET /_drill/metrics/raw?namespace=&name=[&region=][&since=MS][&limit=N]: the datapoints
+ * stored for the team's metrics (what the world emitted, and what clients put), oldest first,
+ * each with its dimensions: what LocalStack users ask of /_aws/cloudwatch/metrics/raw.
+ */
+static int ctl_metrics_raw(struct call *c, const struct http_request *req)
+{
+    const char *ns = ctl_arg(req, "namespace"), *name = ctl_arg(req, "name");
+    const char *region = ctl_arg(req, "region"), *since = ctl_arg(req, "since");
+    const char *limit = ctl_arg(req, "limit");
+    long long from = since ? atoll(since) : 0;
+    long max = limit ? atol(limit) : 10000;
+    if (max < 1 || max > 100000)
+        return ctl_fail(c, 400, "BadRequest", "limit must be from 1 to 100000");
+    sqlite3_stmt *st = store_stmt(
+        c->sim->store,
+        "SELECT m.namespace, m.name, m.dims, m.region, d.ts_ms, d.unit, d.count, d.sum, d.min, "
+        "d.max FROM cw_metrics m JOIN cw_datapoints d ON d.metric_id = m.id "
+        "WHERE m.account = ?1 AND (?2 IS NULL OR m.namespace = ?2) AND (?3 IS NULL OR m.name "
+        "= ?3) AND (?4 IS NULL OR m.region = ?4) AND d.ts_ms >= ?5 "
+        "ORDER BY d.ts_ms, m.id, d.seq LIMIT ?6");
+    if (st == NULL)
+        return ctl_fail(c, 500, "InternalFailure", "the store could not be read");
+    sqlite3_bind_text(st, 1, c->team->account, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ns, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, region, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, from);
+    sqlite3_bind_int64(st, 6, max);
+    c->out = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(c->out, "datapoints");
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "namespace", (const char *)sqlite3_column_text(st, 0));
+        cJSON_AddStringToObject(d, "name", (const char *)sqlite3_column_text(st, 1));
+        cJSON *dims = cJSON_AddArrayToObject(d, "dimensions");
+        char key[2048];
+        snprintf(key, sizeof key, "%s", (const char *)sqlite3_column_text(st, 2));
+        struct metrics_dim parsed[METRICS_MAX_DIMS];
+        int n = metrics_dims_parse(key, parsed, METRICS_MAX_DIMS);
+        for (int i = 0; i < n; i++) {
+            cJSON *x = cJSON_CreateObject();
+            cJSON_AddStringToObject(x, "Name", parsed[i].name);
+            cJSON_AddStringToObject(x, "Value", parsed[i].value);
+            cJSON_AddItemToArray(dims, x);
+        }
+        cJSON_AddStringToObject(d, "region", (const char *)sqlite3_column_text(st, 3));
+        int64_t ts = sqlite3_column_int64(st, 4);
+        char iso[40];
+        timefmt_iso8601((double)ts / 1000.0, iso);
+        cJSON_AddStringToObject(d, "timestamp", iso);
+        cJSON_AddNumberToObject(d, "timestampMs", (double)ts);
+        const char *unit = metrics_unit_name(sqlite3_column_int(st, 5));
+        cJSON_AddStringToObject(d, "unit", unit ? unit : "None");
+        cJSON_AddNumberToObject(d, "sampleCount", sqlite3_column_double(st, 6));
+        cJSON_AddNumberToObject(d, "sum", sqlite3_column_double(st, 7));
+        cJSON_AddNumberToObject(d, "min", sqlite3_column_double(st, 8));
+        cJSON_AddNumberToObject(d, "max", sqlite3_column_double(st, 9));
+        cJSON_AddItemToArray(arr, d);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return ctl_fail(c, 500, "InternalFailure", "the store could not be read");
+    return SIM_OK;
+}
+
 static const struct ctl_route core_routes[] = {
+    {"GET", "/_drill/metrics/raw", ctl_metrics_raw},
     {"GET", "/_drill/world", ctl_world},
     {"GET", "/_drill/health", ctl_health},
     {"GET", "/_drill/clock", ctl_clock},
@@ -295,6 +367,10 @@ static const struct ctl_route core_routes[] = {
 static const struct ctl_route *const tables[] = {
     core_routes,
     ctl_drill_routes,
+    ctl_chaos_routes,
+    ctl_journal_routes,
+    ctl_report_routes,
+    ctl_snapshot_routes,
     NULL,
 };
 
@@ -320,6 +396,8 @@ static int select_team(struct call *c, const struct http_request *req)
 void control_handle(struct call *c, const struct http_request *req)
 {
     int path_known = 0;
+    /* what the team did so far is in the store before a control call reads or resets it */
+    journal_flush(c->sim);
     if (select_team(c, req) != SIM_OK)
         goto reply;
     for (int t = 0; tables[t]; t++) {

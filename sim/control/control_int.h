@@ -34,5 +34,12 @@ cJSON *ctl_clock_json(const struct team *t);
 
 /* The route tables (drill.c: scenarios, clock pause/resume, teams, reset). */
 extern const struct ctl_route ctl_drill_routes[];
+/* chaos.c: API chaos rules, LocalStack's Chaos API. */
+extern const struct ctl_route ctl_chaos_routes[];
+/* journal.c: the audit journal; report.c: the drill report. */
+extern const struct ctl_route ctl_journal_routes[];
+extern const struct ctl_route ctl_report_routes[];
+/* snapshot.c: snapshots of teams. */
+extern const struct ctl_route ctl_snapshot_routes[];
 
 #endif

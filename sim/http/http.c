@@ -35,6 +35,8 @@
 #define DISCARD_LIMIT (64u << 20)
 #define CONNECTION_LIMIT 4096
 
+struct delay;
+
 struct http_server {
     struct sim *sim;
     int app; /* the app's endpoint (--app-port), not the AWS APIs */
@@ -42,6 +44,7 @@ struct http_server {
     uv_poll_t poll;
     uv_timer_t timer;
     int port;
+    struct delay *delays; /* replies held by a chaos latency rule (suspended connections) */
 };
 
 struct req {
@@ -49,6 +52,23 @@ struct req {
     int too_big;
     size_t discarded;
     int answered; /* a reply was queued before the body was complete */
+    /* a reply held by chaos latency: built at once, queued when the delay's timer fires */
+    struct MHD_Response *held;
+    unsigned held_status;
+    struct delay *delay; /* the running timer; NULL once it fired */
+};
+
+/*
+ * A held reply's timer. The connection is suspended (MHD_suspend_connection) while it runs;
+ * on_delay resumes it and MHD calls access_cb again, which queues r->held. Other requests go
+ * on meanwhile: nothing sleeps.
+ */
+struct delay {
+    uv_timer_t timer;
+    struct http_server *h;
+    struct MHD_Connection *mc;
+    struct req *r; /* NULL when the request ended first */
+    struct delay *next;
 };
 
 static const char *header_cb(void *ctx, const char *name)
@@ -100,14 +120,15 @@ static int gunzip(const char *in, size_t n, struct buf *out)
     return 0;
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *mc, struct call *c)
+/* Builds the reply of c (its body moves into the response). Returns it, or NULL. */
+static struct MHD_Response *build_reply(struct call *c)
 {
     size_t len;
     char *body = buf_steal(&c->body, &len);
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     if (resp == NULL) {
         free(body);
-        return MHD_NO;
+        return NULL;
     }
     char date[40];
     /* the Date header is sim time too: the tenant's clock, once the call knows its tenant */
@@ -119,6 +140,67 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, struct call *c)
         MHD_add_response_header(resp, "x-amzn-RequestId", c->request_id);
     for (int i = 0; i < c->nheaders; i++)
         MHD_add_response_header(resp, c->headers[i].name, c->headers[i].value);
+    return resp;
+}
+
+static void delay_closed(uv_handle_t *handle)
+{
+    free(handle->data);
+}
+
+/* Unlinks d from its server's list and closes its timer (d is freed by the close). */
+static void delay_end(struct delay *d)
+{
+    struct delay **pp = &d->h->delays;
+    while (*pp && *pp != d)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = d->next;
+    uv_timer_stop(&d->timer);
+    uv_close((uv_handle_t *)&d->timer, delay_closed);
+}
+
+static void run_and_arm(struct http_server *h);
+
+/* The held reply's time is up: resume the connection; access_cb then queues the reply. */
+static void on_delay(uv_timer_t *t)
+{
+    struct delay *d = t->data;
+    struct http_server *h = d->h;
+    if (d->r) {
+        d->r->delay = NULL;
+        MHD_resume_connection(d->mc);
+    }
+    delay_end(d);
+    run_and_arm(h);
+}
+
+/*
+ * Queues c's reply on mc, or, when a chaos rule delays it (c->delay_ms), builds it now, holds
+ * it in r and suspends the connection until a timer fires.
+ */
+static enum MHD_Result send_reply(struct http_server *h, struct MHD_Connection *mc,
+                                  struct req *r, struct call *c)
+{
+    struct MHD_Response *resp = build_reply(c);
+    if (resp == NULL)
+        return MHD_NO;
+    if (c->delay_ms > 0 && r != NULL) {
+        struct delay *d = xcalloc(1, sizeof *d);
+        d->h = h;
+        d->mc = mc;
+        d->r = r;
+        d->next = h->delays;
+        h->delays = d;
+        uv_timer_init(h->timer.loop, &d->timer);
+        d->timer.data = d;
+        r->held = resp;
+        r->held_status = (unsigned)c->status;
+        r->delay = d;
+        MHD_suspend_connection(mc);
+        uv_timer_start(&d->timer, on_delay, (uint64_t)c->delay_ms, 0);
+        return MHD_YES;
+    }
     enum MHD_Result ret = MHD_queue_response(mc, (unsigned)c->status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -170,11 +252,12 @@ static enum MHD_Result dispatch(struct http_server *h, struct MHD_Connection *mc
     call_init(&c, h->sim);
     if (h->app)
         control_app_handle(&c, &hr);
-    else if (strncmp(url, "/_drill/", 8) == 0 || strcmp(url, "/_drill") == 0)
+    else if (strncmp(url, "/_drill/", 8) == 0 || strcmp(url, "/_drill") == 0 ||
+             strncmp(url, "/_localstack/", 13) == 0)
         control_handle(&c, &hr);
     else
         pipeline_run(&c, &hr);
-    enum MHD_Result ret = send_reply(mc, &c);
+    enum MHD_Result ret = send_reply(h, mc, r, &c);
     call_free(&c);
     buf_free(&inflated);
     form_free(&args);
@@ -219,6 +302,14 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *mc, const cha
         }
         return MHD_YES;
     }
+    if (r->held && r->delay == NULL) {
+        /* resumed after a chaos delay: the reply was built before the connection slept */
+        struct MHD_Response *resp = r->held;
+        r->held = NULL;
+        enum MHD_Result ret = MHD_queue_response(mc, r->held_status, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
     if (r->answered)
         return MHD_YES;
     r->answered = 1;
@@ -233,6 +324,10 @@ static void completed_cb(void *cls, struct MHD_Connection *mc, void **con_cls,
     (void)toe;
     struct req *r = *con_cls;
     if (r) {
+        if (r->delay)
+            r->delay->r = NULL;
+        if (r->held)
+            MHD_destroy_response(r->held);
         buf_free(&r->body);
         free(r);
         *con_cls = NULL;
@@ -345,6 +440,15 @@ static void free_on_close(uv_handle_t *handle)
 
 void http_stop(struct http_server *h)
 {
+    /* libmicrohttpd's rule: no connection may be suspended when the daemon stops */
+    while (h->delays) {
+        struct delay *d = h->delays;
+        if (d->r) {
+            d->r->delay = NULL;
+            MHD_resume_connection(d->mc);
+        }
+        delay_end(d);
+    }
     uv_poll_stop(&h->poll);
     uv_timer_stop(&h->timer);
     uv_close((uv_handle_t *)&h->poll, NULL);

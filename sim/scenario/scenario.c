@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "control/chaos.h"
 #include "engine/engine.h"
 #include "engine/team.h"
 #include "engine/world.h"
@@ -25,6 +26,7 @@
 #include "scenario/fixture.h"
 #include "scenario/setup.h"
 #include "sim.h"
+#include "store/chaos.h"
 #include "store/rds.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -101,6 +103,7 @@ static const struct action {
     {"scale", {{"desired", K_NUMBER, 1}}},
     {"deploy", {{"environment", K_OBJECT, 1}}},
     {"api", {{"service", K_STRING, 1}, {"op", K_STRING, 1}, {"in", K_OBJECT, 0}}},
+    {"chaos", {{"rule", K_OBJECT, 1}}},
     {NULL, {{NULL, 0, 0}}},
 };
 
@@ -225,6 +228,13 @@ static int validate_timeline(const cJSON *timeline, char *err, size_t errlen)
             snprintf(err, errlen, "%s.desired: must be from 0 to 64", path);
             return -1;
         }
+        struct chaos_rule cr;
+        char why[256];
+        const cJSON *rule = cJSON_GetObjectItemCaseSensitive(ev, "rule");
+        if (rule && chaos_rule_parse(rule, &cr, why, sizeof why) != 0) {
+            snprintf(err, errlen, "%s.rule: %s", path, why);
+            return -1;
+        }
     }
     return 0;
 }
@@ -314,6 +324,73 @@ static int validate_objectives(const cJSON *objectives, char *err, size_t errlen
     return 0;
 }
 
+/* One check of root_cause (the report's, sim/control/report.c): {"fix": KIND, ...}. */
+static int validate_fix(const cJSON *f, const char *path, char *err, size_t errlen)
+{
+    static const char *const kinds[] = {"failure_mode_reset", "desired_count_reduced",
+                                        "db_proxy", "max_connections_raised",
+                                        "pooling_deployed", "no_drastic_action", NULL};
+    static const struct member_rule rules[] = {{"fix", K_STRING, 1}, {"at_most", K_NUMBER, 0},
+                                               {NULL, 0, 0}};
+    if (!cJSON_IsObject(f)) {
+        snprintf(err, errlen, "%s: must be an object {\"fix\": ...} or {\"any_of\": [...]}",
+                 path);
+        return -1;
+    }
+    if (check_members(f, path, rules, NULL, err, errlen) != 0)
+        return -1;
+    const char *k = cJSON_GetObjectItemCaseSensitive(f, "fix")->valuestring;
+    int i = 0;
+    while (kinds[i] && strcmp(kinds[i], k) != 0)
+        i++;
+    if (kinds[i] == NULL) {
+        snprintf(err, errlen, "%s.fix: unknown check \"%s\" (known: failure_mode_reset, "
+                 "desired_count_reduced, db_proxy, max_connections_raised, pooling_deployed, "
+                 "no_drastic_action)", path, k);
+        return -1;
+    }
+    return 0;
+}
+
+/* root_cause: the checks that say the root cause was fixed, all of them; an entry
+ * {"any_of": [check, ...]} holds when one of its checks does. */
+static int validate_root_cause(const cJSON *rc, char *err, size_t errlen)
+{
+    if (!cJSON_IsArray(rc) || cJSON_GetArraySize(rc) > 8) {
+        snprintf(err, errlen, "$.root_cause: must be an array of at most 8 checks");
+        return -1;
+    }
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, rc)
+    {
+        char path[64];
+        snprintf(path, sizeof path, "$.root_cause[%d]", i++);
+        const cJSON *any = cJSON_GetObjectItemCaseSensitive(e, "any_of");
+        if (any == NULL) {
+            if (validate_fix(e, path, err, errlen) != 0)
+                return -1;
+            continue;
+        }
+        if (!cJSON_IsArray(any) || cJSON_GetArraySize(any) < 1 ||
+            cJSON_GetArraySize(any) > 8 || cJSON_GetArraySize(e) != 1) {
+            snprintf(err, errlen, "%s: {\"any_of\": [...]} holds 1 to 8 checks and nothing "
+                     "else", path);
+            return -1;
+        }
+        int j = 0;
+        const cJSON *f;
+        cJSON_ArrayForEach(f, any)
+        {
+            char sub[96];
+            snprintf(sub, sizeof sub, "%s.any_of[%d]", path, j++);
+            if (validate_fix(f, sub, err, errlen) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int scenario_validate(const cJSON *doc, char *err, size_t errlen)
 {
     if (!cJSON_IsObject(doc)) {
@@ -326,7 +403,8 @@ int scenario_validate(const cJSON *doc, char *err, size_t errlen)
         {"traffic", K_OBJECT, 0},  {"app", K_OBJECT, 0},       {"scoring", K_OBJECT, 0},
         {"description", K_STRING, 0}, {NULL, 0, 0},
     };
-    static const char *const extra[] = {"timeline", "objectives", "cause", "remediation", NULL};
+    static const char *const extra[] = {"timeline", "objectives", "cause", "remediation",
+                                        "root_cause", NULL};
     if (check_members(doc, "$", top, extra, err, errlen) != 0)
         return -1;
     const cJSON *env = cJSON_GetObjectItemCaseSensitive(doc, "env");
@@ -383,6 +461,9 @@ int scenario_validate(const cJSON *doc, char *err, size_t errlen)
     }
     const cJSON *objectives = cJSON_GetObjectItemCaseSensitive(doc, "objectives");
     if (objectives && validate_objectives(objectives, err, errlen) != 0)
+        return -1;
+    const cJSON *root_cause = cJSON_GetObjectItemCaseSensitive(doc, "root_cause");
+    if (root_cause && validate_root_cause(root_cause, err, errlen) != 0)
         return -1;
     const cJSON *scoring = cJSON_GetObjectItemCaseSensitive(doc, "scoring");
     if (scoring) {
@@ -687,6 +768,13 @@ static int run_action(struct sim *sim, struct team *team, const cJSON *state, co
                     cJSON_GetObjectItemCaseSensitive(ev, "service")->valuestring,
                     cJSON_GetObjectItemCaseSensitive(ev, "op")->valuestring, input, NULL, err);
         cJSON_Delete(input);
+    } else if (strcmp(what, "chaos") == 0) {
+        rc = chaos_add_rule(sim, team, cJSON_GetObjectItemCaseSensitive(ev, "rule"), "scenario",
+                            err->message, sizeof err->message) < 0
+                 ? -1
+                 : 0;
+        if (rc != 0)
+            snprintf(err->code, sizeof err->code, "InvalidChaosRule");
     }
     cJSON_Delete(in);
     return rc;
@@ -778,7 +866,7 @@ int scenario_start(struct sim *sim, struct team *team, const cJSON *doc,
         cJSON_AddNumberToObject(copy, "atMs", (double)(start + at));
         cJSON_AddItemToArray(timeline, copy);
     }
-    static const char *const kept[] = {"objectives", "scoring", "summary", NULL};
+    static const char *const kept[] = {"objectives", "scoring", "summary", "root_cause", NULL};
     for (int i = 0; kept[i]; i++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, kept[i]);
         if (v)

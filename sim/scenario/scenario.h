@@ -22,6 +22,8 @@
  *                                         environment variables, rolled out by UpdateService
  *   api {service, op, in}                 any API call (strings take {env}, {account},
  *                                         {region})
+ *   chaos {rule}                          an API chaos rule (docs/control-api.md RULE) added
+ *                                         to the team's rules (sim/control/chaos.h)
  * Actions run inside the engine tick of their instant (the "scenario" step runs first), as the
  * team's account, through the API handlers, so they look like what a person or a pipeline
  * did. A failed action is recorded in the scenario's status and the drill goes on.

@@ -341,5 +341,28 @@ const char *const store__migrations[] = {
     /* the running scenario of each team (sim/scenario/scenario.c) */
     "CREATE TABLE scenario_state (account TEXT PRIMARY KEY, next_ms INTEGER,"
     "  doc TEXT NOT NULL) WITHOUT ROWID;",
+    /* API chaos rules of each team (sim/store/chaos.h explains every column) */
+    "CREATE TABLE chaos_rules ("
+    "  account TEXT NOT NULL, id INTEGER NOT NULL, source TEXT NOT NULL,"
+    "  service TEXT NOT NULL, operation TEXT NOT NULL, region TEXT NOT NULL,"
+    "  probability REAL NOT NULL, after_n INTEGER NOT NULL, times_n INTEGER NOT NULL,"
+    "  error_code TEXT NOT NULL, error_status INTEGER NOT NULL, error_message TEXT NOT NULL,"
+    "  latency_ms INTEGER NOT NULL, matched INTEGER NOT NULL, fired INTEGER NOT NULL,"
+    "  draws INTEGER NOT NULL, created_ms INTEGER NOT NULL, doc TEXT,"
+    "  PRIMARY KEY (account, id)) WITHOUT ROWID;",
+    /* the audit journal: every AWS API call of each team (sim/store/journal.h) */
+    "CREATE TABLE journal ("
+    "  seq INTEGER PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL,"
+    "  sim_ms INTEGER NOT NULL, wall_ms INTEGER NOT NULL, service TEXT NOT NULL,"
+    "  operation TEXT NOT NULL, params TEXT NOT NULL, status INTEGER NOT NULL, error TEXT,"
+    "  message TEXT, attempt INTEGER NOT NULL, mutated INTEGER NOT NULL, client TEXT);"
+    "CREATE INDEX journal_team ON journal (account, seq);",
+    /* snapshots of teams (sim/store/snapshot.h): the catalogue; the rows themselves are in
+     * shadow tables snap_<table> created on demand. `team`, not `account`: a team's reset
+     * keeps its snapshots. */
+    "CREATE TABLE snapshots ("
+    "  team TEXT NOT NULL, name TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    "  sim_ms INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    "  PRIMARY KEY (team, name)) WITHOUT ROWID;",
     NULL,
 };

@@ -79,6 +79,37 @@ class ScenarioStartStop(unittest.TestCase):
             self.assertEqual(rds.describe_db_clusters()["DBClusters"], [])
 
 
+class RawMetrics(unittest.TestCase):
+    def test_raw_datapoints_of_the_world(self):
+        with harness.Drillsim(args=["--clock", "manual@2026-01-01T00:00:00Z",
+                                    "--scenario", "calm", "--preroll", "10"]) as ds:
+            raw = ctl(ds, "GET", "/_drill/metrics/raw?namespace=AWS/RDS"
+                                 "&name=DatabaseConnections&limit=500")["datapoints"]
+            cluster = [d for d in raw if d["dimensions"] == [
+                {"Name": "DBClusterIdentifier", "Value": "golden-path-aurora-dev"}]]
+            self.assertGreaterEqual(len(cluster), 10, raw[:3])
+            stamps = [d["timestampMs"] for d in raw]
+            self.assertEqual(stamps, sorted(stamps))
+            d = cluster[-1]
+            self.assertEqual((d["unit"], d["sampleCount"], d["min"], d["max"]),
+                             ("Count", 60, 42, 42))
+            # the same value GetMetricStatistics gives for that minute
+            cw = ds.client("cloudwatch")
+            import datetime
+            t = datetime.datetime.fromtimestamp(d["timestampMs"] / 1000, datetime.timezone.utc)
+            got = cw.get_metric_statistics(
+                Namespace="AWS/RDS", MetricName="DatabaseConnections",
+                Dimensions=[{"Name": "DBClusterIdentifier", "Value": "golden-path-aurora-dev"}],
+                StartTime=t, EndTime=t + datetime.timedelta(minutes=1), Period=60,
+                Statistics=["Maximum", "SampleCount"])["Datapoints"]
+            self.assertEqual([(p["Maximum"], p["SampleCount"]) for p in got], [(42.0, 60.0)])
+            since = ctl(ds, "GET", "/_drill/metrics/raw?since=%d" % stamps[-1])["datapoints"]
+            self.assertTrue(since and all(x["timestampMs"] >= stamps[-1] for x in since))
+            # another team has none
+            self.assertEqual(ctl(ds, "GET", "/_drill/metrics/raw", team=TEAM_B)["datapoints"],
+                             [])
+
+
 class ClockPause(unittest.TestCase):
     def test_realtime_pause_resume(self):
         with harness.Drillsim() as ds:

@@ -273,3 +273,24 @@ def assert_rising(tc, values, what, min_rise=5):
     for v in values:
         tc.assertGreaterEqual(v, top - 2, "%s fell on the way: %r" % (what, values))
         top = max(top, v)
+
+
+def control_call(ds, method, path, body=None, timeout=120):
+    """A control call that may fail: (HTTP status, JSON answer)."""
+    import urllib.error
+    import urllib.request
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(ds.endpoint + path, data=data, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+def control_ok(ds, method, path, body=None):
+    """A control call that must succeed: its JSON answer."""
+    status, out = control_call(ds, method, path, body)
+    if status != 200:
+        raise AssertionError("%s %s: %s %s" % (method, path, status, out))
+    return out

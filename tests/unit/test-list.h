@@ -237,3 +237,28 @@ X(scenario_validate_errors)
 X(scenario_files_valid)
 X(rng_distributions)
 X(world_golden_path_leak)
+
+/* chaos: API chaos rules (sim/control/chaos.c, sim/store/chaos.c; end to end in
+ * tests/e2e/test_chaos.py and test_chaos_cli.py) */
+X(chaos_rule_matching)
+X(chaos_rule_counting)
+X(chaos_rule_probability)
+X(chaos_rule_parse_errors)
+X(store_chaos_rows)
+X(chaos_apply_protocols)
+X(chaos_scenario_action)
+
+/* snapshots: the shadow-table copy of a team's rows (sim/store/snapshot.c; end to end with
+ * sim/control/snapshot.c in tests/e2e/test_snapshots.py, many teams in test_teams.py) */
+X(store_snapshot_roundtrip)
+X(store_snapshot_id_shift)
+X(store_snapshot_new_tables_and_columns)
+X(store_snapshot_catalogue)
+
+/* journal: the audit journal and the drill report (sim/control/journal.c, report*.c; end to
+ * end in tests/e2e/test_journal.py and test_report.py) */
+X(report_runbook_steps)
+X(report_hints)
+X(report_scoring)
+X(journal_key_params)
+X(scenario_root_cause_validation)
