@@ -105,7 +105,7 @@ static char *dump(struct store *st, const char *a, int with_ids)
     int nl = 0;
     for (int i = 0; i < n; i++) {
         char q[400];
-        snprintf(q, sizeof q, "SELECT * FROM \"%s\" WHERE %s", names[i], where[i]);
+        snprintf(q, sizeof q, "SELECT * FROM \"%.63s\" WHERE %.300s", names[i], where[i]);
         sqlite3_stmt *s;
         T_EQ_INT(sqlite3_prepare_v2(store_db(st), q, -1, &s, NULL), SQLITE_OK);
         sqlite3_bind_text(s, 1, a, -1, SQLITE_STATIC);
