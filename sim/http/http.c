@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "console/console.h"
 #include "control/control.h"
 #include "http/route.h"
 #include "pipeline.h"
@@ -255,6 +256,8 @@ static enum MHD_Result dispatch(struct http_server *h, struct MHD_Connection *mc
     else if (strncmp(url, "/_drill/", 8) == 0 || strcmp(url, "/_drill") == 0 ||
              strncmp(url, "/_localstack/", 13) == 0)
         control_handle(&c, &hr);
+    else if (strncmp(url, "/console/", 9) == 0 || strcmp(url, "/console") == 0)
+        console_handle(&c, &hr);
     else
         pipeline_run(&c, &hr);
     enum MHD_Result ret = send_reply(h, mc, r, &c);

@@ -262,3 +262,11 @@ X(report_hints)
 X(report_scoring)
 X(journal_key_params)
 X(scenario_root_cause_validation)
+
+/* console: the web console's Markdown subset, scales, ticks and SVG graph (sim/console/; the
+ * pages end to end in tests/e2e/test_console.py) */
+X(console_markdown)
+X(console_nice_ticks)
+X(console_time_ticks)
+X(console_fmt_value)
+X(console_svg_graph)

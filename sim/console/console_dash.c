@@ -1,0 +1,685 @@
+/*
+ * console_dash.c - one CloudWatch dashboard as a page: the body's widgets on CloudWatch's
+ * 24-column grid (dashboard_body_model() gives positions and resolved metrics).
+ *
+ *   metric  every metric's series from metricstat_series(), the code GetMetricStatistics and
+ *           GetMetricData use, over the page's range (15m, 1h, 3h, 12h) ending at the team's
+ *           sim time; the widget's stat and period (default 300 s, raised to a multiple of 60
+ *           so a series has at most MAX_POINTS points); drawn by con_svg_graph(), or as
+ *           numbers for view "singleValue". A widget with metric math runs its queries
+ *           through GetMetricData itself (invoke()) and draws every returned series.
+ *   alarm   each listed alarm's state (the team's own alarms: the ARN's account is ignored)
+ *   text    the Markdown subset (console_md.c)
+ *   log     the Insights query (after its SOURCE clauses) over the range, as a table
+ *   other   a placeholder naming the widget type
+ * To render a new widget type: a case in render_widget() and a function like the others.
+ */
+#include "console/console_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "engine/metricmath.h"
+#include "engine/metricstat.h"
+#include "engine/team.h"
+#include "http/route.h"
+#include "insights/insights.h"
+#include "invoke.h"
+#include "protocol/form.h"
+#include "services/dashboard_body.h"
+#include "sim.h"
+#include "store/alarms.h"
+#include "store/dashboards.h"
+#include "store/logs.h"
+#include "util/timefmt.h"
+#include "util/xmalloc.h"
+
+#define MAX_POINTS 360
+#define MAX_LINES 32
+#define MAX_ANNOTS 16
+/* A log widget reads at most this many events and shows at most this many rows. */
+#define LOG_MAX_EVENTS 200000
+#define LOG_MAX_ROWS 100
+#define LOG_MAX_GROUPS 20
+
+static const struct {
+    const char *name;
+    int seconds;
+} ranges[] = {{"15m", 900}, {"1h", 3600}, {"3h", 10800}, {"12h", 43200}};
+
+struct dash {
+    struct call *c;
+    struct buf *b;
+    const char *team;
+    int64_t start_ms, end_ms;
+    int widget; /* index, for element ids */
+};
+
+/* The string member name of o, or NULL. */
+static const char *str_member(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The number member name of o, or dflt. */
+static double num_member(const cJSON *o, const char *name, double dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+/* Returns c if it is a CSS hex colour (#rgb or #rrggbb), else dflt. */
+static const char *color_or(const char *c, const char *dflt)
+{
+    if (c == NULL || c[0] != '#')
+        return dflt;
+    size_t n = strlen(c);
+    if (n != 4 && n != 7)
+        return dflt;
+    for (size_t i = 1; i < n; i++) {
+        char ch = c[i];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F')))
+            return dflt;
+    }
+    return c;
+}
+
+/* The period for a series: the widget's (or 300), valid for CloudWatch, and raised to a
+ * multiple of 60 until the range holds at most MAX_POINTS periods. */
+static int pick_period(double asked, int64_t range_ms)
+{
+    int p = asked >= 1 && asked <= 86400 * 30 ? (int)asked : 300;
+    if (!metricstat_period_valid(p))
+        p = 300;
+    int64_t range_s = range_ms / 1000;
+    if (range_s / p > MAX_POINTS) {
+        int64_t need = (range_s + MAX_POINTS - 1) / MAX_POINTS;
+        p = (int)((need + 59) / 60 * 60);
+    }
+    return p;
+}
+
+/* One metric series: fills *s; returns 0 or -1. */
+static int load_series(struct dash *d, const cJSON *m, const char *region, const char *stat,
+                       int period, struct mm_series *s)
+{
+    cJSON *dims = cJSON_CreateArray();
+    const cJSON *dm;
+    cJSON_ArrayForEach(dm, cJSON_GetObjectItemCaseSensitive(m, "dimensions"))
+    {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "Name", str_member(dm, "name") ? str_member(dm, "name") : "");
+        cJSON_AddStringToObject(o, "Value",
+                                str_member(dm, "value") ? str_member(dm, "value") : "");
+        cJSON_AddItemToArray(dims, o);
+    }
+    struct ms_query q = {
+        .account = d->team,
+        .region = region,
+        .ns = str_member(m, "namespace"),
+        .metric = str_member(m, "metricName"),
+        .dims = dims,
+        .stat = stat,
+        .period_s = period,
+        .start_ms = d->start_ms,
+        .end_ms = d->end_ms,
+        .now_ms = d->c->now_ms,
+    };
+    memset(s, 0, sizeof *s);
+    int rc = -1;
+    if (q.ns && q.metric && metricstat_valid(stat))
+        rc = metricstat_series(d->c->sim->store, &q, s);
+    cJSON_Delete(dims);
+    return rc;
+}
+
+/*
+ * A metric widget with metric math: the widget's queries run through GetMetricData itself
+ * (invoke(): the handler a client reaches, not journaled), and every returned series is drawn.
+ * Returns 0, or -1 when GetMetricData failed (its message is shown).
+ */
+static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
+{
+    struct buf *b = d->b;
+    const char *wstat = str_member(props, "stat");
+    const char *wregion = str_member(props, "region");
+    int period = pick_period(num_member(props, "period", 300), d->end_ms - d->start_ms);
+    cJSON *in = cJSON_CreateObject();
+    cJSON *queries = cJSON_AddArrayToObject(in, "MetricDataQueries");
+    const cJSON *m;
+    int i = 0;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(w, "metrics"))
+    {
+        const cJSON *opt = cJSON_GetObjectItemCaseSensitive(m, "options");
+        cJSON *q = cJSON_CreateObject();
+        char auto_id[32];
+        snprintf(auto_id, sizeof auto_id, "console_q%d", i++);
+        const char *id = str_member(opt, "id") ? str_member(opt, "id") : auto_id;
+        cJSON_AddStringToObject(q, "Id", id);
+        const char *label = str_member(opt, "label");
+        if (label)
+            cJSON_AddStringToObject(q, "Label", label);
+        cJSON_AddBoolToObject(q, "ReturnData",
+                              !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(opt, "visible")));
+        if (str_member(m, "expression")) {
+            cJSON_AddStringToObject(q, "Expression", str_member(m, "expression"));
+            cJSON_AddNumberToObject(q, "Period", period);
+        } else {
+            cJSON *ms = cJSON_AddObjectToObject(q, "MetricStat");
+            cJSON *metric = cJSON_AddObjectToObject(ms, "Metric");
+            const char *ns = str_member(m, "namespace"), *name = str_member(m, "metricName");
+            cJSON_AddStringToObject(metric, "Namespace", ns ? ns : "");
+            cJSON_AddStringToObject(metric, "MetricName", name ? name : "");
+            cJSON *dims = cJSON_AddArrayToObject(metric, "Dimensions");
+            const cJSON *dm;
+            cJSON_ArrayForEach(dm, cJSON_GetObjectItemCaseSensitive(m, "dimensions"))
+            {
+                cJSON *o = cJSON_CreateObject();
+                const char *dn = str_member(dm, "name"), *dv = str_member(dm, "value");
+                cJSON_AddStringToObject(o, "Name", dn ? dn : "");
+                cJSON_AddStringToObject(o, "Value", dv ? dv : "");
+                cJSON_AddItemToArray(dims, o);
+            }
+            cJSON_AddNumberToObject(ms, "Period", period);
+            const char *st = str_member(opt, "stat");
+            cJSON_AddStringToObject(ms, "Stat", st ? st : wstat ? wstat : "Average");
+        }
+        cJSON_AddItemToArray(queries, q);
+    }
+    cJSON_AddNumberToObject(in, "StartTime", (double)(d->start_ms / 1000));
+    cJSON_AddNumberToObject(in, "EndTime", (double)(d->end_ms / 1000));
+    cJSON_AddStringToObject(in, "ScanBy", "TimestampAscending");
+    cJSON *out = NULL;
+    struct invoke_error err;
+    memset(&err, 0, sizeof err);
+    int rc = invoke(d->c->sim, d->c->team, wregion ? wregion : DEFAULT_REGION, "cloudwatch",
+                    "GetMetricData", in, &out, &err);
+    cJSON_Delete(in);
+    if (rc != 0) {
+        buf_puts(b, "<p class=\"placeholder\">GetMetricData failed: ");
+        con_esc(b, err.code);
+        buf_puts(b, ": ");
+        con_esc(b, err.message);
+        buf_puts(b, "</p>\n");
+        cJSON_Delete(out);
+        return -1;
+    }
+    struct con_line lines[MAX_LINES];
+    int64_t *tss[MAX_LINES];
+    double *vals[MAX_LINES];
+    char ids[MAX_LINES][160];
+    int n = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(out, "MetricDataResults"))
+    {
+        if (n == MAX_LINES)
+            break;
+        const cJSON *ts = cJSON_GetObjectItemCaseSensitive(r, "Timestamps");
+        const cJSON *vs = cJSON_GetObjectItemCaseSensitive(r, "Values");
+        int np = cJSON_GetArraySize(ts);
+        if (cJSON_GetArraySize(vs) < np)
+            np = cJSON_GetArraySize(vs);
+        tss[n] = xcalloc((size_t)np + 1, sizeof *tss[n]);
+        vals[n] = xcalloc((size_t)np + 1, sizeof *vals[n]);
+        for (int k = 0; k < np; k++) {
+            tss[n][k] = (int64_t)llround(cJSON_GetArrayItem(ts, k)->valuedouble * 1000.0);
+            vals[n][k] = cJSON_GetArrayItem(vs, k)->valuedouble;
+        }
+        const char *id = str_member(r, "Id");
+        snprintf(ids[n], sizeof ids[n], "%s", id ? id : "");
+        const char *label = str_member(r, "Label");
+        lines[n] = (struct con_line){.label = label ? label : ids[n], .color = con_palette(n),
+                                     .id = ids[n], .ts = tss[n], .v = vals[n], .n = np};
+        n++;
+    }
+    const cJSON *left = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(props, "yAxis"), "left");
+    struct con_graph g = {
+        .title = str_member(props, "title") ? str_member(props, "title") : "Metric graph",
+        .start_ms = d->start_ms,
+        .end_ms = d->end_ms,
+        .period_s = period,
+        .stat = wstat ? wstat : "Average",
+        .lines = lines,
+        .nlines = n,
+        .stacked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(props, "stacked")),
+        .left_min = num_member(left, "min", NAN),
+        .left_max = num_member(left, "max", NAN),
+        .height_units = (int)num_member(w, "height", 6),
+    };
+    con_svg_graph(b, &g);
+    buf_printf(b, "<p class=\"muted\">GetMetricData, period %d s</p>\n", period);
+    for (int k = 0; k < n; k++) {
+        free(tss[k]);
+        free(vals[k]);
+    }
+    cJSON_Delete(out);
+    return 0;
+}
+
+/* A metric widget: a graph of its metrics, or numbers for view singleValue. */
+static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
+{
+    struct buf *b = d->b;
+    const char *view = str_member(props, "view");
+    const char *wstat = str_member(props, "stat");
+    const char *wregion = str_member(props, "region");
+    double wperiod = num_member(props, "period", 300);
+    int stacked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(props, "stacked"));
+    int single = view && strcmp(view, "singleValue") == 0;
+    struct mm_series series[MAX_LINES];
+    struct con_line lines[MAX_LINES];
+    char ids[MAX_LINES][160];
+    int n = 0, period = 0, expressions = 0;
+    const char *stat = NULL;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(w, "metrics"))
+    {
+        if (str_member(m, "expression"))
+            expressions++;
+    }
+    if (expressions && !single) {
+        render_metric_gmd(d, w, props);
+        return;
+    }
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(w, "metrics"))
+    {
+        const cJSON *opt = cJSON_GetObjectItemCaseSensitive(m, "options");
+        if (str_member(m, "expression"))
+            continue;
+        const cJSON *vis = cJSON_GetObjectItemCaseSensitive(opt, "visible");
+        if (cJSON_IsFalse(vis) || n == MAX_LINES)
+            continue;
+        const char *s = str_member(opt, "stat") ? str_member(opt, "stat")
+                                               : wstat ? wstat : "Average";
+        const char *region = str_member(opt, "region") ? str_member(opt, "region")
+                                                      : wregion ? wregion : DEFAULT_REGION;
+        int p = pick_period(num_member(opt, "period", wperiod), d->end_ms - d->start_ms);
+        if (load_series(d, m, region, s, p, &series[n]) != 0)
+            memset(&series[n], 0, sizeof series[n]);
+        if (stat == NULL) {
+            stat = s;
+            period = p;
+        }
+        const char *label = str_member(opt, "label");
+        const char *ns = str_member(m, "namespace"), *metric = str_member(m, "metricName");
+        snprintf(ids[n], sizeof ids[n], "%s %s", ns ? ns : "", metric ? metric : "");
+        const char *axis = str_member(opt, "yAxis");
+        lines[n] = (struct con_line){
+            .label = label ? label : metric ? metric : "",
+            .color = color_or(str_member(opt, "color"), con_palette(n)),
+            .id = ids[n],
+            .right = axis && strcmp(axis, "right") == 0,
+            .ts = series[n].ts,
+            .v = series[n].v,
+            .n = series[n].n,
+        };
+        n++;
+    }
+    if (single) {
+        buf_puts(b, "<div class=\"single\">");
+        for (int i = 0; i < n; i++) {
+            buf_puts(b, "<div><div class=\"muted\">");
+            con_esc(b, lines[i].label);
+            buf_puts(b, "</div><div class=\"value\"");
+            if (lines[i].n > 0) {
+                char v[32];
+                double last = lines[i].v[lines[i].n - 1];
+                con_fmt_value(last, v, sizeof v);
+                buf_puts(b, " data-metric=\"");
+                con_esc(b, ids[i]);
+                buf_printf(b, "\" data-value=\"%.17g\">%s</div></div>", last, v);
+            } else {
+                buf_puts(b, ">-</div></div>");
+            }
+        }
+        buf_puts(b, "</div>\n");
+    } else {
+        struct con_annot annots[MAX_ANNOTS];
+        int na = 0;
+        const cJSON *a;
+        const cJSON *ann = cJSON_GetObjectItemCaseSensitive(props, "annotations");
+        cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ann, "horizontal"))
+        {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "value");
+            if (!cJSON_IsObject(a) || !cJSON_IsNumber(v) || na == MAX_ANNOTS)
+                continue; /* bands ([from, to] pairs) are not drawn yet */
+            annots[na++] = (struct con_annot){
+                .label = str_member(a, "label") ? str_member(a, "label") : "",
+                .color = color_or(str_member(a, "color"), "#545b64"),
+                .value = v->valuedouble,
+            };
+        }
+        const cJSON *left = cJSON_GetObjectItemCaseSensitive(
+            cJSON_GetObjectItemCaseSensitive(props, "yAxis"), "left");
+        struct con_graph g = {
+            .title = str_member(props, "title") ? str_member(props, "title") : "Metric graph",
+            .start_ms = d->start_ms,
+            .end_ms = d->end_ms,
+            .period_s = period ? period : pick_period(wperiod, d->end_ms - d->start_ms),
+            .stat = stat ? stat : (wstat ? wstat : "Average"),
+            .lines = lines,
+            .nlines = n,
+            .annots = annots,
+            .nannots = na,
+            .stacked = stacked,
+            .left_min = num_member(left, "min", NAN),
+            .left_max = num_member(left, "max", NAN),
+            .height_units = (int)num_member(w, "height", 6),
+        };
+        con_svg_graph(b, &g);
+        buf_printf(b, "<p class=\"muted\">%s, period %d s</p>\n", g.stat, g.period_s);
+    }
+    if (expressions)
+        buf_printf(b, "<p class=\"placeholder\">%d metric math expression%s not shown as a "
+                      "single value yet.</p>\n", expressions, expressions == 1 ? "" : "s");
+    for (int i = 0; i < n; i++)
+        mm_series_clear(&series[i]);
+}
+
+/* An alarm widget: each listed alarm (by ARN) with its state and reason. */
+static void render_alarms(struct dash *d, const cJSON *props)
+{
+    struct buf *b = d->b;
+    buf_puts(b, "<ul class=\"alarms\">");
+    const cJSON *a;
+    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(props, "alarms"))
+    {
+        if (!cJSON_IsString(a))
+            continue;
+        /* arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME */
+        char region[32] = DEFAULT_REGION;
+        const char *arn = a->valuestring, *name = strstr(arn, ":alarm:");
+        const char *p = arn;
+        for (int k = 0; k < 3 && p; k++) {
+            p = strchr(p, ':');
+            p = p ? p + 1 : NULL;
+        }
+        const char *pe = p ? strchr(p, ':') : NULL;
+        if (p && pe && pe > p && (size_t)(pe - p) < sizeof region)
+            snprintf(region, sizeof region, "%.*s", (int)(pe - p), p);
+        name = name ? name + 7 : arn;
+        struct alarm_scope sc = {d->c->sim->store, d->team, region};
+        struct alarm_row r;
+        memset(&r, 0, sizeof r);
+        int rc = store_alarm_get(&sc, name, &r);
+        const char *state = rc == 0 && r.state ? r.state : "UNKNOWN";
+        buf_puts(b, "<li data-alarm=\"");
+        con_esc(b, name);
+        buf_puts(b, "\" data-state=\"");
+        con_esc(b, state);
+        buf_puts(b, "\"><span class=\"state state-");
+        con_esc(b, state);
+        buf_puts(b, "\">");
+        con_esc(b, rc == 0 ? state : "NOT FOUND");
+        buf_puts(b, "</span> ");
+        con_esc(b, name);
+        if (rc == 0 && r.reason) {
+            buf_puts(b, "<br><span class=\"muted\">");
+            con_esc(b, r.reason);
+            buf_puts(b, "</span>");
+        }
+        buf_puts(b, "</li>");
+        if (rc == 0)
+            store_alarm_clear(&r);
+    }
+    buf_puts(b, "</ul>\n");
+}
+
+/* Splits the leading "SOURCE 'group' |" clauses off text: group names go to groups[] (new
+ * strings), and the rest of the query is returned (a pointer into text). */
+static const char *split_sources(const char *text, char **groups, int *ngroups)
+{
+    const char *p = text;
+    *ngroups = 0;
+    for (;;) {
+        while (*p == ' ' || *p == '\n' || *p == '\t')
+            p++;
+        if (strncmp(p, "SOURCE", 6) != 0)
+            return p;
+        const char *q = p + 6;
+        while (*q == ' ')
+            q++;
+        if (*q != '\'' && *q != '"')
+            return p;
+        char quote = *q++;
+        const char *e = strchr(q, quote);
+        if (e == NULL)
+            return p;
+        if (*ngroups < LOG_MAX_GROUPS)
+            groups[(*ngroups)++] = xstrndup(q, (size_t)(e - q));
+        p = e + 1;
+        while (*p == ' ')
+            p++;
+        if (*p == '|')
+            p++;
+    }
+}
+
+/* logs_scan callback: one event into the Insights run. Returns 1 when it needs no more. */
+static int feed(void *ctx, const struct log_event *ev)
+{
+    return ins_run_feed(ctx, ev);
+}
+
+/* A log widget: its query (after the SOURCE clauses) over the page's range, as a table. */
+static void render_log(struct dash *d, const cJSON *props)
+{
+    struct buf *b = d->b;
+    const char *text = str_member(props, "query");
+    const char *region = str_member(props, "region") ? str_member(props, "region")
+                                                     : DEFAULT_REGION;
+    char *groups[LOG_MAX_GROUPS];
+    int ng = 0;
+    const char *rest = split_sources(text ? text : "", groups, &ng);
+    struct ins_query *q = NULL;
+    struct ins_error err;
+    buf_puts(b, "<details><summary>Query</summary><pre><code>");
+    con_esc(b, text);
+    buf_puts(b, "</code></pre></details>\n");
+    if (ng == 0) {
+        buf_puts(b, "<p class=\"placeholder\">The query names no log group (SOURCE).</p>\n");
+        goto out;
+    }
+    if (ins_compile(rest, &q, &err) != 0) {
+        buf_puts(b, "<p class=\"placeholder\">The query does not compile: ");
+        con_esc(b, err.message);
+        buf_puts(b, "</p>\n");
+        goto out;
+    }
+    struct ins_run *run = ins_run_new(q, d->team, d->c->now_ms, 0);
+    struct logs_cursor cur;
+    memset(&cur, 0, sizeof cur);
+    int rc = 0, visited = 0;
+    while (visited < LOG_MAX_EVENTS && !ins_run_done(run)) {
+        rc = logs_scan(d->c->sim->store, d->team, region, (const char *const *)groups, ng,
+                       d->start_ms, d->end_ms, ins_scan_desc(q), ins_prefilter(q), &cur, 20000,
+                       feed, run);
+        visited += 20000;
+        if (rc != 0)
+            break;
+    }
+    cJSON *rows = ins_run_finish(run);
+    ins_run_free(run);
+    if (rc < 0) {
+        buf_puts(b, "<p class=\"placeholder\">The log events could not be read.</p>\n");
+        cJSON_Delete(rows);
+        goto out;
+    }
+    /* columns: the fields of the first row, in order (@ptr is internal) */
+    const cJSON *first = cJSON_GetArrayItem(rows, 0);
+    if (first == NULL) {
+        buf_puts(b, "<p class=\"muted\">No results in this time range.</p>\n");
+        cJSON_Delete(rows);
+        goto out;
+    }
+    buf_puts(b, "<table><thead><tr>");
+    const cJSON *f;
+    cJSON_ArrayForEach(f, first)
+    {
+        const char *name = str_member(f, "field");
+        if (name && strcmp(name, "@ptr") != 0) {
+            buf_puts(b, "<th scope=\"col\">");
+            con_esc(b, name);
+            buf_puts(b, "</th>");
+        }
+    }
+    buf_puts(b, "</tr></thead><tbody>\n");
+    int nrows = 0;
+    const cJSON *row;
+    cJSON_ArrayForEach(row, rows)
+    {
+        if (nrows++ == LOG_MAX_ROWS)
+            break;
+        buf_puts(b, "<tr>");
+        cJSON_ArrayForEach(f, first)
+        {
+            const char *name = str_member(f, "field");
+            if (name == NULL || strcmp(name, "@ptr") == 0)
+                continue;
+            const char *val = NULL;
+            const cJSON *cell;
+            cJSON_ArrayForEach(cell, row)
+            {
+                const char *cn = str_member(cell, "field");
+                if (cn && strcmp(cn, name) == 0)
+                    val = str_member(cell, "value");
+            }
+            buf_puts(b, "<td>");
+            con_esc(b, val);
+            buf_puts(b, "</td>");
+        }
+        buf_puts(b, "</tr>\n");
+    }
+    buf_puts(b, "</tbody></table>\n");
+    cJSON_Delete(rows);
+out:
+    ins_free(q);
+    for (int i = 0; i < ng; i++)
+        free(groups[i]);
+}
+
+/* One widget as a <section> placed on the 24-column grid. */
+static void render_widget(struct dash *d, const cJSON *w)
+{
+    struct buf *b = d->b;
+    const char *type = str_member(w, "type");
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(w, "properties");
+    const char *title = str_member(props, "title");
+    int x = (int)num_member(w, "x", 0), y = (int)num_member(w, "y", 0);
+    int wd = (int)num_member(w, "width", 6), h = (int)num_member(w, "height", 6);
+    int i = d->widget++;
+    buf_puts(b, "<section class=\"widget ");
+    con_esc(b, type);
+    buf_printf(b, "\" data-type=\"");
+    con_esc(b, type);
+    buf_printf(b, "\" style=\"grid-column:%d / span %d;grid-row:%d / span %d\"", x + 1, wd,
+               y + 1, h);
+    if (type && strcmp(type, "text") == 0) {
+        buf_printf(b, " aria-label=\"Text %d\">\n", i + 1);
+        con_markdown(b, str_member(props, "markdown"));
+        buf_puts(b, "</section>\n");
+        return;
+    }
+    buf_printf(b, " aria-labelledby=\"w%d\">\n<h2 id=\"w%d\">", i, i);
+    con_esc(b, title ? title : type);
+    buf_puts(b, "</h2>\n");
+    if (type && strcmp(type, "metric") == 0)
+        render_metric(d, w, props);
+    else if (type && strcmp(type, "alarm") == 0)
+        render_alarms(d, props);
+    else if (type && strcmp(type, "log") == 0)
+        render_log(d, props);
+    else {
+        buf_puts(b, "<p class=\"placeholder\">Widgets of type \"");
+        con_esc(b, type);
+        buf_puts(b, "\" are not shown by the drillsim console.</p>\n");
+    }
+    buf_puts(b, "</section>\n");
+}
+
+/* The range a body's relative "start" (-PT15M, -PT1H, -PT3H, -PT12H, in hours or minutes)
+ * names, as an index into ranges[]; 3h when start is absent or another duration. */
+static size_t body_range(const char *start)
+{
+    size_t dflt = 2;
+    if (start == NULL || strncmp(start, "-PT", 3) != 0)
+        return dflt;
+    char *end;
+    long n = strtol(start + 3, &end, 10);
+    if (n <= 0 || n > 100000 || end[0] == '\0' || end[1] != '\0')
+        return dflt;
+    long secs = end[0] == 'H' ? n * 3600 : end[0] == 'M' ? n * 60 : -1;
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (ranges[i].seconds == secs)
+            return i;
+    }
+    return dflt;
+}
+
+void con_dashboard_page(struct call *c, const struct http_request *req, const char *name)
+{
+    struct dashboard_row row;
+    memset(&row, 0, sizeof row);
+    const char *team = c->team->account;
+    int rc = store_dashboard_get(c->sim->store, team, name, &row);
+    if (rc != 0) {
+        con_error_page(c, rc > 0 ? 404 : 500, rc > 0 ? "Dashboard not found"
+                                                     : "Dashboard not readable",
+                       rc > 0 ? "This team has no dashboard by that name."
+                              : "The dashboard could not be read from the store.");
+        return;
+    }
+    cJSON *model = dashboard_body_model(row.body);
+    if (model == NULL) {
+        con_error_page(c, 500, "Dashboard not shown", "The dashboard's body is not valid.");
+        store_dashboard_clear(&row);
+        return;
+    }
+    const char *range = req->url_args ? form_get(req->url_args, "range") : NULL;
+    size_t ri = body_range(str_member(model, "start"));
+    for (size_t i = 0; range && i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (strcmp(range, ranges[i].name) == 0)
+            ri = i;
+    }
+    c->status = 200;
+    c->content_type = "text/html; charset=utf-8";
+    buf_reset(&c->body);
+    c->body.max = 8u << 20;
+    struct buf *b = &c->body;
+    con_page_begin(b, name, team, "dashboards");
+    struct dash d = {c, b, team, 0, 0, 0};
+    /* whole seconds (the graph's data-start/data-end), and the end is exclusive: one second
+     * past now, so a datapoint stamped with the current sim time is shown */
+    d.end_ms = c->now_ms / 1000 * 1000 + 1000;
+    d.start_ms = d.end_ms - (int64_t)ranges[ri].seconds * 1000;
+    buf_puts(b, "<h1>");
+    con_esc(b, name);
+    buf_puts(b, "</h1>\n<nav class=\"toolbar\" aria-label=\"Time range\">"
+                "<span class=\"muted\">Time range:</span>");
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        buf_puts(b, "<a href=\"?team=");
+        con_esc(b, team);
+        buf_printf(b, "&amp;range=%s\"%s>%s</a>", ranges[i].name,
+                   i == ri ? " aria-current=\"true\"" : "", ranges[i].name);
+    }
+    char iso[40];
+    timefmt_iso8601((double)c->now_ms / 1000.0, iso);
+    buf_printf(b, "<span class=\"muted\">Simulated time: <time id=\"sim-time\" datetime=\"%s\">"
+                  "%s</time></span> <span id=\"refresh-status\" class=\"muted\" "
+                  "aria-live=\"polite\"></span></nav>\n"
+                  "<div id=\"grid\" class=\"grid\" data-refresh>\n",
+               iso, iso);
+    const cJSON *w;
+    cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(model, "widgets"))
+        render_widget(&d, w);
+    buf_puts(b, "</div>\n<script src=\"/console/assets/console.js\" defer></script>\n");
+    con_page_end(b);
+    cJSON_Delete(model);
+    store_dashboard_clear(&row);
+}
