@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/tags.h"
 #include "util/xmalloc.h"
 
 #define ALARM_COLUMNS                                                                          \
@@ -428,48 +429,24 @@ int store_alarm_history_prune(struct store *s, const char *account, int64_t befo
 int store_alarm_tag_set(const struct alarm_scope *sc, const char *arn, const char *key,
                         const char *value)
 {
-    sqlite3_stmt *st = scoped(sc, "INSERT OR REPLACE INTO tags (account, region, service, "
-                                  "resource, key, value) VALUES (?1, ?2, 'cloudwatch', ?3, ?4, "
-                                  "?5)");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, value, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "cloudwatch"};
+    return store_tag_set(&t, arn, key, value);
 }
 
 int store_alarm_tag_remove(const struct alarm_scope *sc, const char *arn, const char *key)
 {
-    sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
-                                  "service = 'cloudwatch' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "cloudwatch"};
+    return store_tag_remove(&t, arn, key);
 }
 
 int store_alarm_tag_count(const struct alarm_scope *sc, const char *arn, int64_t *n)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT count(*) FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'cloudwatch' AND resource = ?3");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return -1;
-    *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "cloudwatch"};
+    return store_tag_count(&t, arn, n);
 }
 
 int store_alarm_tags(const struct alarm_scope *sc, const char *arn, cJSON *into)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT key, value FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'cloudwatch' AND resource = ?3 "
-                                  "ORDER BY key");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", (const char *)sqlite3_column_text(st, 0));
-        cJSON_AddStringToObject(t, "Value", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddItemToArray(into, t);
-    }
-    return rc == SQLITE_DONE ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "cloudwatch"};
+    return store_tags_append(&t, arn, into, "Key", "Value");
 }

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/tags.h"
 #include "util/xmalloc.h"
 
 void store_ecs_taskdef_clear(struct ecs_taskdef *d)
@@ -831,48 +832,27 @@ int store_ecs_events(const struct ecs_scope *sc, const char *cluster, const char
 int store_ecs_tag_set(const struct ecs_scope *sc, const char *arn, const char *key,
                       const char *value)
 {
-    sqlite3_stmt *st = scoped(sc, "INSERT OR REPLACE INTO tags (account, region, service, "
-                                  "resource, key, value) VALUES (?1, ?2, 'ecs', ?3, ?4, ?5)");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, value, -1, SQLITE_STATIC);
-    return run(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ecs"};
+    return store_tag_set(&t, arn, key, value);
 }
 
 int store_ecs_tag_remove(const struct ecs_scope *sc, const char *arn, const char *key)
 {
-    sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
-                                  "service = 'ecs' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    return run(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ecs"};
+    return store_tag_remove(&t, arn, key);
 }
 
 int store_ecs_tag_count(const struct ecs_scope *sc, const char *arn, int *n)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT count(*) FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'ecs' AND resource = ?3");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ecs"};
+    int64_t count = 0;
+    int rc = store_tag_count(&t, arn, &count);
+    *n = (int)count;
+    return rc;
 }
 
 int store_ecs_tags(const struct ecs_scope *sc, const char *arn, cJSON *into)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT key, value FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'ecs' AND resource = ?3 "
-                                  "ORDER BY key");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "key", (const char *)sqlite3_column_text(st, 0));
-        cJSON_AddStringToObject(t, "value", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddItemToArray(into, t);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ecs"};
+    return store_tags_append(&t, arn, into, "key", "value");
 }

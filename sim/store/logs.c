@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/tags.h"
 #include "util/xmalloc.h"
 
 #define DAY_MS "86400000"
@@ -689,45 +690,24 @@ int logs_expire(struct store *s, const char *account, int64_t now_ms, int64_t *d
 int logs_tag_set(const struct logs_scope *sc, const char *group, const char *key,
                  const char *value)
 {
-    sqlite3_stmt *st = scoped(sc, "INSERT OR REPLACE INTO tags (account, region, service, "
-                                  "resource, key, value) VALUES (?1, ?2, 'logs', ?3, ?4, ?5)");
-    sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, value, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "logs"};
+    return store_tag_set(&t, group, key, value);
 }
 
 int logs_tag_remove(const struct logs_scope *sc, const char *group, const char *key)
 {
-    sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
-                                  "service = 'logs' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "logs"};
+    return store_tag_remove(&t, group, key);
 }
 
 int logs_tag_count(const struct logs_scope *sc, const char *group, int64_t *n)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT count(*) FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'logs' AND resource = ?3");
-    sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "logs"};
+    return store_tag_count(&t, group, n);
 }
 
 int logs_tags(const struct logs_scope *sc, const char *group, cJSON *into)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT key, value FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'logs' AND resource = ?3 "
-                                  "ORDER BY key");
-    sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        cJSON_AddStringToObject(into, (const char *)sqlite3_column_text(st, 0),
-                                (const char *)sqlite3_column_text(st, 1));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "logs"};
+    return store_tags_append(&t, group, into, NULL, NULL);
 }

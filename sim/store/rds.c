@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/tags.h"
 #include "util/xmalloc.h"
 
 /* ---- instance classes ------------------------------------------------------------------- */
@@ -674,49 +675,28 @@ int rds_event_prune(struct store *st, const char *account, int64_t before_ms)
 
 int rds_tag_set(const struct rds_scope *sc, const char *arn, const char *key, const char *value)
 {
-    sqlite3_stmt *st = scoped(sc, "INSERT OR REPLACE INTO tags (account, region, service, "
-                                  "resource, key, value) VALUES (?1, ?2, 'rds', ?3, ?4, ?5)");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, value, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "rds"};
+    return store_tag_set(&t, arn, key, value);
 }
 
 int rds_tag_unset(const struct rds_scope *sc, const char *arn, const char *key)
 {
-    sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
-                                  "service = 'rds' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "rds"};
+    return store_tag_remove(&t, arn, key);
 }
 
 int rds_tag_count(const struct rds_scope *sc, const char *arn)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT count(*) FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'rds' AND resource = ?3");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    int v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_reset(st);
-    return v;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "rds"};
+    int64_t count = 0;
+    return store_tag_count(&t, arn, &count) == 0 ? (int)count : -1;
 }
 
 cJSON *rds_tag_list(const struct rds_scope *sc, const char *arn)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT key, value FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'rds' AND resource = ?3 "
-                                  "ORDER BY key");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "rds"};
     cJSON *out = cJSON_CreateArray();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", (const char *)sqlite3_column_text(st, 0));
-        cJSON_AddStringToObject(t, "Value", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddItemToArray(out, t);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    if (store_tags_append(&t, arn, out, "Key", "Value") != 0) {
         cJSON_Delete(out);
         return NULL;
     }

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/tags.h"
 #include "util/xmalloc.h"
 
 #define SECRET_COLUMNS                                                                         \
@@ -339,63 +340,38 @@ int sm_stages_map(const struct sm_scope *sc, const char *name, cJSON *obj)
 
 int sm_tag_set(const struct sm_scope *sc, const char *arn, const char *key, const char *value)
 {
-    sqlite3_stmt *st = scoped(sc, "INSERT OR REPLACE INTO tags (account, region, service, "
-                                  "resource, key, value) VALUES (?1, ?2, '" TAG_SERVICE "', "
-                                  "?3, ?4, ?5)");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, value, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, TAG_SERVICE};
+    return store_tag_set(&t, arn, key, value);
 }
 
 int sm_tag_remove(const struct sm_scope *sc, const char *arn, const char *key)
 {
-    sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
-                                  "service = '" TAG_SERVICE "' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, TAG_SERVICE};
+    return store_tag_remove(&t, arn, key);
 }
 
 int sm_tag_count(const struct sm_scope *sc, const char *arn, int64_t *n)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT count(*) FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = '" TAG_SERVICE "' AND "
-                                  "resource = ?3");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return -1;
-    *n = sqlite3_column_int64(st, 0);
-    return 0;
+    struct tag_scope t = {sc->st, sc->account, sc->region, TAG_SERVICE};
+    return store_tag_count(&t, arn, n);
 }
 
 int sm_tag_exists(const struct sm_scope *sc, const char *arn, const char *key, int *found)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT 1 FROM tags WHERE account = ?1 AND region = ?2 AND "
-                                  "service = '" TAG_SERVICE "' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    struct tag_scope t = {sc->st, sc->account, sc->region, TAG_SERVICE};
+    char *value = NULL;
+    int rc = store_tag_get(&t, arn, key, &value);
+    free(value);
+    if (rc < 0)
         return -1;
-    *found = rc == SQLITE_ROW;
+    *found = rc == 0;
     return 0;
 }
 
 int sm_tags(const struct sm_scope *sc, const char *arn, cJSON *arr)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT key, value FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = '" TAG_SERVICE "' AND "
-                                  "resource = ?3 ORDER BY key");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", (const char *)sqlite3_column_text(st, 0));
-        cJSON_AddStringToObject(t, "Value", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddItemToArray(arr, t);
-    }
-    return rc == SQLITE_DONE ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, TAG_SERVICE};
+    return store_tags_append(&t, arn, arr, "Key", "Value");
 }
 
 /* ---- the end of recovery windows -------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/tags.h"
 #include "util/xmalloc.h"
 
 #define TOPIC_COLUMNS "name, arn, attrs, fifo_seq, created_ms"
@@ -612,62 +613,31 @@ int store_sns_signing_put(struct store *s, const char *key_pem, const char *cert
 int store_sns_tag_set(const struct sns_scope *sc, const char *arn, const char *key,
                       const char *value)
 {
-    sqlite3_stmt *st = scoped(sc, "INSERT OR REPLACE INTO tags (account, region, service, "
-                                  "resource, key, value) VALUES (?1, ?2, 'sns', ?3, ?4, ?5)");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, value, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "sns"};
+    return store_tag_set(&t, arn, key, value);
 }
 
 int store_sns_tag_remove(const struct sns_scope *sc, const char *arn, const char *key)
 {
-    sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
-                                  "service = 'sns' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    return exec_done(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "sns"};
+    return store_tag_remove(&t, arn, key);
 }
 
 int store_sns_tag_count(const struct sns_scope *sc, const char *arn, int64_t *n)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT count(*) FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'sns' AND resource = ?3");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        return -1;
-    *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "sns"};
+    return store_tag_count(&t, arn, n);
 }
 
 int store_sns_tag_get(const struct sns_scope *sc, const char *arn, const char *key,
                       char **value)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT value FROM tags WHERE account = ?1 AND region = ?2 "
-                                  "AND service = 'sns' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW)
-        return rc == SQLITE_DONE ? 1 : -1;
-    *value = col_dup(st, 0);
-    sqlite3_reset(st);
-    return 0;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "sns"};
+    return store_tag_get(&t, arn, key, value);
 }
 
 int store_sns_tags(const struct sns_scope *sc, const char *arn, cJSON *into)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT key, value FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'sns' AND resource = ?3 "
-                                  "ORDER BY key");
-    sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", (const char *)sqlite3_column_text(st, 0));
-        cJSON_AddStringToObject(t, "Value", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddItemToArray(into, t);
-    }
-    return rc == SQLITE_DONE ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "sns"};
+    return store_tags_append(&t, arn, into, "Key", "Value");
 }

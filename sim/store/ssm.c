@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/tags.h"
 #include "util/xmalloc.h"
 
 #define VERSION_COLUMNS                                                                        \
@@ -337,69 +338,31 @@ int store_ssm_label_count(const struct ssm_scope *sc, const char *name, int64_t 
 int store_ssm_tag_put(const struct ssm_scope *sc, const char *resource, const char *key,
                       const char *value)
 {
-    sqlite3_stmt *st = scoped(sc, "INSERT INTO tags (account, region, service, resource, key, "
-                                  "value) VALUES (?1, ?2, 'ssm', ?3, ?4, ?5) ON CONFLICT "
-                                  "(account, region, service, resource, key) "
-                                  "DO UPDATE SET value = excluded.value");
-    sqlite3_bind_text(st, 3, resource, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, value, -1, SQLITE_STATIC);
-    return run(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ssm"};
+    return store_tag_set(&t, resource, key, value);
 }
 
 int store_ssm_tag_delete(const struct ssm_scope *sc, const char *resource, const char *key)
 {
-    sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
-                                  "service = 'ssm' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, resource, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    return run(st);
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ssm"};
+    return store_tag_remove(&t, resource, key);
 }
 
 int store_ssm_tag_get(const struct ssm_scope *sc, const char *resource, const char *key,
                       char **value)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT value FROM tags WHERE account = ?1 AND region = ?2 "
-                                  "AND service = 'ssm' AND resource = ?3 AND key = ?4");
-    sqlite3_bind_text(st, 3, resource, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *value = col_dup(st, 0);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return 0;
-    return rc == SQLITE_DONE ? 1 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ssm"};
+    return store_tag_get(&t, resource, key, value);
 }
 
 int store_ssm_tag_count(const struct ssm_scope *sc, const char *resource, int64_t *n)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT count(*) FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'ssm' AND resource = ?3");
-    sqlite3_bind_text(st, 3, resource, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ssm"};
+    return store_tag_count(&t, resource, n);
 }
 
 int store_ssm_tags(const struct ssm_scope *sc, const char *resource, cJSON *into)
 {
-    sqlite3_stmt *st = scoped(sc, "SELECT key, value FROM tags WHERE account = ?1 AND "
-                                  "region = ?2 AND service = 'ssm' AND resource = ?3 "
-                                  "ORDER BY key");
-    sqlite3_bind_text(st, 3, resource, -1, SQLITE_STATIC);
-    int rc;
-    for (;;) {
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW)
-            break;
-        cJSON *tag = cJSON_CreateObject();
-        cJSON_AddStringToObject(tag, "Key", (const char *)sqlite3_column_text(st, 0));
-        cJSON_AddStringToObject(tag, "Value", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddItemToArray(into, tag);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    struct tag_scope t = {sc->st, sc->account, sc->region, "ssm"};
+    return store_tags_append(&t, resource, into, "Key", "Value");
 }
