@@ -4,7 +4,6 @@
 #include "scenario/fixture.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +98,21 @@ struct subst {
     size_t errlen;
 };
 
+size_t fixture_var(const char *p, const char *env, const char *account, const char *region,
+                   struct buf *out)
+{
+    const char *const keys[] = {"{env}", "{account}", "{region}"};
+    const char *const vals[] = {env, account, region};
+    for (int i = 0; i < 3; i++) {
+        size_t k = strlen(keys[i]);
+        if (strncmp(p, keys[i], k) == 0) {
+            buf_puts(out, vals[i]);
+            return k;
+        }
+    }
+    return 0;
+}
+
 /* Follows a dotted path (object members, array indexes) from the saved results. */
 static const cJSON *lookup(const cJSON *saved, const char *path)
 {
@@ -144,23 +158,10 @@ static int expand(const struct subst *x, const char *s, struct buf *out, const c
             p = close + 1;
             continue;
         }
-        static const struct {
-            const char *key;
-            size_t off;
-        } vars[] = {{"{env}", offsetof(struct subst, env)},
-                    {"{account}", offsetof(struct subst, account)},
-                    {"{region}", offsetof(struct subst, region)}};
-        int done = 0;
-        for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-            size_t k = strlen(vars[i].key);
-            if (strncmp(p, vars[i].key, k) == 0) {
-                buf_puts(out, *(const char *const *)((const char *)x + vars[i].off));
-                p += k;
-                done = 1;
-                break;
-            }
-        }
-        if (!done)
+        size_t k = fixture_var(p, x->env, x->account, x->region, out);
+        if (k)
+            p += k;
+        else
             buf_putc(out, *p++);
     }
     return 0;

@@ -19,6 +19,7 @@
 
 #include <cjson/cJSON.h>
 
+struct buf;
 struct sim;
 struct team;
 
@@ -30,6 +31,11 @@ void fixture_set_share_dir(const char *dir);
 /* Reads a JSON file share_dir/sub/name.json. Returns the document (caller deletes) or NULL
  * with the reason in err. */
 cJSON *fixture_read_json(const char *sub, const char *name, char *err, size_t errlen);
+
+/* If p starts with {env}, {account} or {region}, appends its value to out and returns the
+ * placeholder's length; else returns 0. (Shared with the scenario timeline's "api" action.) */
+size_t fixture_var(const char *p, const char *env, const char *account, const char *region,
+                   struct buf *out);
 
 /* Applies fixture `name` for environment env in region to team's account. Returns 0, or -1
  * with the reason in err (nothing of the fixture is kept then). */

@@ -601,21 +601,13 @@ static int state_save(struct sim *sim, const char *account, const cJSON *state)
 static void subst_tree(cJSON *v, const char *env, const char *account, const char *region)
 {
     if (cJSON_IsString(v)) {
-        const char *keys[] = {"{env}", "{account}", "{region}"};
-        const char *vals[] = {env, account, region};
         struct buf b;
         buf_init(&b, 1u << 20);
         for (const char *p = v->valuestring; *p;) {
-            int done = 0;
-            for (int k = 0; k < 3 && !done; k++) {
-                size_t n = strlen(keys[k]);
-                if (strncmp(p, keys[k], n) == 0) {
-                    buf_puts(&b, vals[k]);
-                    p += n;
-                    done = 1;
-                }
-            }
-            if (!done)
+            size_t k = fixture_var(p, env, account, region, &b);
+            if (k)
+                p += k;
+            else
                 buf_putc(&b, *p++);
         }
         buf_putc(&b, '\0');
