@@ -27,24 +27,20 @@
 #include "engine/metricstat.h"
 #include "engine/team.h"
 #include "http/route.h"
-#include "insights/insights.h"
 #include "invoke.h"
 #include "protocol/form.h"
 #include "services/dashboard_body.h"
 #include "sim.h"
 #include "store/alarms.h"
 #include "store/dashboards.h"
-#include "store/logs.h"
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
 
 #define MAX_POINTS 360
 #define MAX_LINES 32
 #define MAX_ANNOTS 16
-/* A log widget reads at most this many events and shows at most this many rows. */
-#define LOG_MAX_EVENTS 200000
+/* A log widget shows at most this many rows. */
 #define LOG_MAX_ROWS 100
-#define LOG_MAX_GROUPS 20
 
 static const struct {
     const char *name;
@@ -431,136 +427,31 @@ static void render_alarms(struct dash *d, const cJSON *props)
     buf_puts(b, "</ul>\n");
 }
 
-/* Splits the leading "SOURCE 'group' |" clauses off text: group names go to groups[] (new
- * strings), and the rest of the query is returned (a pointer into text). */
-static const char *split_sources(const char *text, char **groups, int *ngroups)
-{
-    const char *p = text;
-    *ngroups = 0;
-    for (;;) {
-        while (*p == ' ' || *p == '\n' || *p == '\t')
-            p++;
-        if (strncmp(p, "SOURCE", 6) != 0)
-            return p;
-        const char *q = p + 6;
-        while (*q == ' ')
-            q++;
-        if (*q != '\'' && *q != '"')
-            return p;
-        char quote = *q++;
-        const char *e = strchr(q, quote);
-        if (e == NULL)
-            return p;
-        if (*ngroups < LOG_MAX_GROUPS)
-            groups[(*ngroups)++] = xstrndup(q, (size_t)(e - q));
-        p = e + 1;
-        while (*p == ' ')
-            p++;
-        if (*p == '|')
-            p++;
-    }
-}
-
-/* logs_scan callback: one event into the Insights run. Returns 1 when it needs no more. */
-static int feed(void *ctx, const struct log_event *ev)
-{
-    return ins_run_feed(ctx, ev);
-}
-
 /* A log widget: its query (after the SOURCE clauses) over the page's range, as a table. */
 static void render_log(struct dash *d, const cJSON *props)
 {
-    struct buf *b = d->b;
     const char *text = str_member(props, "query");
     const char *region = str_member(props, "region") ? str_member(props, "region")
                                                      : DEFAULT_REGION;
-    char *groups[LOG_MAX_GROUPS];
-    int ng = 0;
-    const char *rest = split_sources(text ? text : "", groups, &ng);
-    struct ins_query *q = NULL;
-    struct ins_error err;
-    buf_puts(b, "<details><summary>Query</summary><pre><code>");
-    con_esc(b, text);
-    buf_puts(b, "</code></pre></details>\n");
-    if (ng == 0) {
-        buf_puts(b, "<p class=\"placeholder\">The query names no log group (SOURCE).</p>\n");
-        goto out;
-    }
-    if (ins_compile(rest, &q, &err) != 0) {
-        buf_puts(b, "<p class=\"placeholder\">The query does not compile: ");
-        con_esc(b, err.message);
-        buf_puts(b, "</p>\n");
-        goto out;
-    }
-    struct ins_run *run = ins_run_new(q, d->team, d->c->now_ms, 0);
-    struct logs_cursor cur;
-    memset(&cur, 0, sizeof cur);
-    int rc = 0, visited = 0;
-    while (visited < LOG_MAX_EVENTS && !ins_run_done(run)) {
-        rc = logs_scan(d->c->sim->store, d->team, region, (const char *const *)groups, ng,
-                       d->start_ms, d->end_ms, ins_scan_desc(q), ins_prefilter(q), &cur, 20000,
-                       feed, run);
-        visited += 20000;
-        if (rc != 0)
-            break;
-    }
-    cJSON *rows = ins_run_finish(run);
-    ins_run_free(run);
-    if (rc < 0) {
-        buf_puts(b, "<p class=\"placeholder\">The log events could not be read.</p>\n");
-        cJSON_Delete(rows);
-        goto out;
-    }
-    /* columns: the fields of the first row, in order (@ptr is internal) */
-    const cJSON *first = cJSON_GetArrayItem(rows, 0);
-    if (first == NULL) {
-        buf_puts(b, "<p class=\"muted\">No results in this time range.</p>\n");
-        cJSON_Delete(rows);
-        goto out;
-    }
-    buf_puts(b, "<table><thead><tr>");
-    const cJSON *f;
-    cJSON_ArrayForEach(f, first)
-    {
-        const char *name = str_member(f, "field");
-        if (name && strcmp(name, "@ptr") != 0) {
-            buf_puts(b, "<th scope=\"col\">");
-            con_esc(b, name);
-            buf_puts(b, "</th>");
-        }
-    }
-    buf_puts(b, "</tr></thead><tbody>\n");
-    int nrows = 0;
-    const cJSON *row;
-    cJSON_ArrayForEach(row, rows)
-    {
-        if (nrows++ == LOG_MAX_ROWS)
-            break;
-        buf_puts(b, "<tr>");
-        cJSON_ArrayForEach(f, first)
-        {
-            const char *name = str_member(f, "field");
-            if (name == NULL || strcmp(name, "@ptr") == 0)
-                continue;
-            const char *val = NULL;
-            const cJSON *cell;
-            cJSON_ArrayForEach(cell, row)
-            {
-                const char *cn = str_member(cell, "field");
-                if (cn && strcmp(cn, name) == 0)
-                    val = str_member(cell, "value");
-            }
-            buf_puts(b, "<td>");
-            con_esc(b, val);
-            buf_puts(b, "</td>");
-        }
-        buf_puts(b, "</tr>\n");
-    }
-    buf_puts(b, "</tbody></table>\n");
-    cJSON_Delete(rows);
-out:
-    ins_free(q);
-    for (int i = 0; i < ng; i++)
+    buf_puts(d->b, "<details><summary>Query</summary><pre><code>");
+    con_esc(d->b, text);
+    buf_puts(d->b, "</code></pre></details>\n");
+    struct con_insights in = {
+        .team = d->team,
+        .region = region,
+        .start_ms = d->start_ms,
+        .end_ms = d->end_ms,
+        .max_rows = LOG_MAX_ROWS,
+    };
+    char *groups[CON_MAX_GROUPS];
+    const char *rest = con_split_sources(text ? text : "", groups, &in.ngroups);
+    in.groups = (const char *const *)groups;
+    in.query = rest;
+    if (in.ngroups == 0)
+        buf_puts(d->b, "<p class=\"placeholder\">The query names no log group (SOURCE).</p>\n");
+    else
+        con_insights_table(d->b, d->c, &in);
+    for (int i = 0; i < in.ngroups; i++)
         free(groups[i]);
 }
 

@@ -5,6 +5,7 @@
  *   console_dash.c  one dashboard: the widget grid, metric series from metricstat_series()
  *   console_svg.c   axis scales, ticks and the SVG line graph
  *   console_md.c    the Markdown subset of text widgets
+ *   console_insights.c  a Logs Insights run drawn as a table (log widgets, the Logs page)
  *   assets.c        the CSS and JavaScript, embedded as string constants
  *
  * Everything writes HTML into a struct buf; every piece of text that did not come from this
@@ -102,6 +103,30 @@ void con_page_end(struct buf *b);
 void con_dashboard_page(struct call *c, const struct http_request *req, const char *name);
 /* An HTML error page with the given status. */
 void con_error_page(struct call *c, int status, const char *title, const char *message);
+
+/* ---- Logs Insights ----------------------------------------------------------------------- */
+
+#define CON_MAX_GROUPS 20
+
+/* Splits the leading "SOURCE 'group' |" clauses off text: up to CON_MAX_GROUPS group names go
+ * to groups[] (new strings, the caller frees them) and their number to *ngroups. Returns the
+ * rest of the query (a pointer into text). */
+const char *con_split_sources(const char *text, char **groups, int *ngroups);
+
+/* One query run over log groups of a team's region. */
+struct con_insights {
+    const char *team, *region;
+    const char *const *groups;
+    int ngroups;
+    const char *query; /* without SOURCE clauses */
+    int64_t start_ms, end_ms;
+    int max_rows; /* rows drawn (the result may hold more) */
+};
+
+/* Runs in->query as StartQuery would (at c->now_ms) and appends the result as a table, or a
+ * paragraph saying there is none, or the compile error (role="alert"). Returns the number of
+ * result rows, or -1 when the query did not compile or the events could not be read. */
+int con_insights_table(struct buf *b, struct call *c, const struct con_insights *in);
 
 /* assets.c */
 extern const char con_css[];
