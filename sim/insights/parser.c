@@ -1254,8 +1254,9 @@ static int regex_plain(const char *s)
 }
 
 /* Picks a substring every matching event's raw message contains, from the AND-ed terms of
- * a filter: @message like "x" or /x/, and F = "x" / F like "x" on a JSON field F that no
- * earlier command assigned. */
+ * a filter: @message like "x" or /x/, F = "x" / F like "x" on a JSON field F that no
+ * earlier command assigned, and ispresent(F) on such a field (its key, the last part of a
+ * dotted name, is in the message). */
 static void prefilter_from(struct ins_query *q, const struct ins_node *n, const char *assigned,
                            const char **best, size_t *bestlen)
 {
@@ -1280,6 +1281,17 @@ static void prefilter_from(struct ins_query *q, const struct ins_node *n, const 
                    q->slot_prefix[f->slot] < 0 && json_stable(n->str)) {
             longest_part(n->str, &cand, &candlen);
         }
+    } else if (n->k == N_CALL && ins_fn_is(n->fn, "ispresent") && n->na == 1 &&
+               n->a[0]->k == N_FIELD) {
+        f = n->a[0];
+        if (f->slot < INS_SLOT_BUILTIN || assigned[f->slot] || q->slot_prefix[f->slot] >= 0)
+            return;
+        const char *name = q->slots[f->slot];
+        const char *dot = strrchr(name, '.');
+        cand = dot ? dot + 1 : name;
+        candlen = strlen(cand);
+        if (!json_stable(cand))
+            return;
     } else if (n->k == N_CMP && n->op == TK_EQ) {
         if (n->a[0]->k == N_FIELD && n->a[1]->k == N_STR) {
             f = n->a[0];

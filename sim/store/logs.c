@@ -16,12 +16,16 @@
 
 #include <sqlite3.h>
 
+#include "store/logs_bloom.h"
 #include "store/store.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
 #define DAY_MS "86400000"
 #define EXPIRE_BATCH 256 /* groups whose retention the tick enforces per call */
+/* A prefiltered scan skips the buckets logs_bloom.c rules out, over ranges up to this many
+ * buckets (two weeks); a longer range is scanned whole. */
+#define SKIP_BUCKETS_MAX 4032
 
 #define GROUP_COLUMNS                                                                          \
     "id, name, created_ms, retention_days, kms_key_id, log_class, deletion_protection, "       \
@@ -182,12 +186,15 @@ static int scan_before(const struct scan_src *a, const struct scan_src *b, int d
     return desc ? ia > ib : ia < ib;
 }
 
-int logs_events_scan(struct store *st, const struct logs_source *src, int nsrc,
-                     int64_t start_ms, int64_t end_ms, int desc, const char *like,
-                     struct logs_cursor *cursor, int max,
-                     int (*fn)(void *ctx, const struct log_event *ev), void *ctx)
+/* The scan of [start_ms, end_ms] itself (logs_events_scan's contract); *visited counts the
+ * events passed to fn. */
+static int scan_range(struct store *st, const struct logs_source *src, int nsrc,
+                      int64_t start_ms, int64_t end_ms, int desc, const char *like,
+                      struct logs_cursor *cursor, int max,
+                      int (*fn)(void *ctx, const struct log_event *ev), void *ctx, int *visited_out)
 {
     int rc = -1;
+    *visited_out = 0;
     desc = desc != 0;
     if (nsrc <= 0 || start_ms > end_ms)
         return 1;
@@ -252,6 +259,7 @@ int logs_events_scan(struct store *st, const struct logs_source *src, int nsrc,
         cursor->id = ev.id;
         cursor->started = 1;
         visited++;
+        *visited_out = visited;
         if (fn(ctx, &ev) != 0) {
             rc = 0;
             break;
@@ -272,6 +280,62 @@ out:
     }
     free(ss);
     return rc;
+}
+
+/* Whether bucket (the one holding ts_ms) may hold like in any source: a stream source has no
+ * group filter, so it always may. */
+static int bucket_may_hold(struct store *st, const struct logs_source *src, int nsrc,
+                           int64_t ts_ms, const char *like)
+{
+    for (int i = 0; i < nsrc; i++) {
+        if (src[i].by_stream || logs_bloom_may_contain(st, src[i].id, ts_ms, like) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+int logs_events_scan(struct store *st, const struct logs_source *src, int nsrc,
+                     int64_t start_ms, int64_t end_ms, int desc, const char *like,
+                     struct logs_cursor *cursor, int max,
+                     int (*fn)(void *ctx, const struct log_event *ev), void *ctx)
+{
+    int visited;
+    if (cursor->started) {
+        /* what the cursor has passed cannot be read again */
+        if (desc && cursor->ts_ms < end_ms)
+            end_ms = cursor->ts_ms;
+        if (!desc && cursor->ts_ms > start_ms)
+            start_ms = cursor->ts_ms;
+    }
+    if (like == NULL || strlen(like) < 3 || nsrc <= 0 || start_ms > end_ms ||
+        (end_ms - start_ms) / LOGS_BLOOM_BUCKET_MS > SKIP_BUCKETS_MAX)
+        return scan_range(st, src, nsrc, start_ms, end_ms, desc, like, cursor, max, fn, ctx,
+                          &visited);
+    /* Bucket by bucket in scan order: those that may hold the prefilter are scanned, the
+     * others skipped. Deciding as it goes means a query that stops early (a limit on the
+     * newest events) never looks at the buckets it does not reach. */
+    const int64_t w = LOGS_BLOOM_BUCKET_MS;
+    int64_t at = desc ? end_ms : start_ms; /* a time in the bucket being looked at */
+    int left = max;
+    for (;;) {
+        int64_t b0 = at / w * w - (at < 0 && at % w != 0 ? w : 0);
+        int64_t lo = b0 > start_ms ? b0 : start_ms;
+        int64_t hi = b0 + w - 1 < end_ms ? b0 + w - 1 : end_ms;
+        if (bucket_may_hold(st, src, nsrc, at, like)) {
+            int rc = scan_range(st, src, nsrc, lo, hi, desc, like, cursor, left, fn, ctx,
+                                &visited);
+            if (rc != 1)
+                return rc;
+            if (max > 0) {
+                left -= visited;
+                if (left <= 0)
+                    return 0;
+            }
+        }
+        if (desc ? lo == start_ms : hi == end_ms)
+            return 1;
+        at = desc ? lo - 1 : hi + 1;
+    }
 }
 
 int logs_scan(struct store *st, const char *account, const char *region,
@@ -597,6 +661,7 @@ int logs_put(struct store *s, int64_t group_id, int64_t stream_id,
             return -1;
         }
         sqlite3_reset(ins);
+        logs_bloom_add(s, group_id, ev[i].ts_ms, ev[i].message, ev[i].len);
         bytes += (int64_t)ev[i].len;
         if (ev[i].ts_ms < min_ts)
             min_ts = ev[i].ts_ms;

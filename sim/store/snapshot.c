@@ -20,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "store/logs_bloom.h"
 #include "store/store.h"
 #include "store/team_rows.h"
 #include "util/buf.h"
@@ -543,6 +544,8 @@ int store_snap_restore(struct store *st, const char *account, const char *name,
         *info = found;
     ret = 0;
 out:
+    /* events came back behind logs_put()'s back (and ids may have moved) */
+    logs_bloom_forget(st);
     buf_free(&sql);
     free(sh);
     free(shadowed);

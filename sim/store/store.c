@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/logs_bloom.h"
 #include "store/store_int.h"
 #include "util/xmalloc.h"
 
@@ -21,6 +22,8 @@ struct stmt_slot {
 struct store {
     sqlite3 *db;
     int in_tx;
+    uint64_t tx_gen;          /* counts transactions begun */
+    struct logs_bloom *bloom; /* logs_bloom.c's filters, derived from logs_events rows */
     struct stmt_slot slots[STMT_SLOTS];
 };
 
@@ -117,6 +120,7 @@ void store_close(struct store *s)
         free(s->slots[i].sql);
     }
     sqlite3_close(s->db);
+    logs_bloom_free(s->bloom);
     free(s);
 }
 
@@ -158,6 +162,7 @@ int store_begin(struct store *s)
     if (exec(s, "BEGIN IMMEDIATE", NULL))
         return -1;
     s->in_tx = 1;
+    s->tx_gen++;
     return 0;
 }
 
@@ -181,6 +186,7 @@ int store_commit(struct store *s)
     reset_all(s);
     if (exec(s, "COMMIT", NULL)) {
         exec(s, "ROLLBACK", NULL);
+        logs_bloom_rollback(s->bloom, s->tx_gen);
         return -1;
     }
     return 0;
@@ -193,6 +199,17 @@ void store_rollback(struct store *s)
     s->in_tx = 0;
     reset_all(s);
     exec(s, "ROLLBACK", NULL);
+    logs_bloom_rollback(s->bloom, s->tx_gen);
+}
+
+uint64_t store_tx_gen(const struct store *s)
+{
+    return s->in_tx ? s->tx_gen : 0;
+}
+
+struct logs_bloom **store_logs_bloom(struct store *s)
+{
+    return &s->bloom;
 }
 
 int store_in_transaction(struct store *s)
@@ -207,8 +224,11 @@ int store_savepoint(struct store *s)
 
 int store_savepoint_end(struct store *s, int keep)
 {
-    if (!keep && exec(s, "ROLLBACK TO drillsim_nested", NULL) != 0)
-        return -1;
+    if (!keep) {
+        if (exec(s, "ROLLBACK TO drillsim_nested", NULL) != 0)
+            return -1;
+        logs_bloom_rollback(s->bloom, s->tx_gen);
+    }
     return exec(s, "RELEASE drillsim_nested", NULL);
 }
 
@@ -239,6 +259,7 @@ int store_reset(struct store *s)
         rc = exec(s, "COMMIT", NULL);
     else
         exec(s, "ROLLBACK", NULL);
+    logs_bloom_forget(s);
     return rc;
 }
 

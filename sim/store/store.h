@@ -13,9 +13,12 @@
 #ifndef DRILLSIM_STORE_H
 #define DRILLSIM_STORE_H
 
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 struct store;
+struct logs_bloom;
 
 /* Opens (creating and migrating) the store at path (":memory:" for a throwaway one).
  * Returns 0 and sets *out, or -1 with *cause set (caller frees). */
@@ -29,6 +32,10 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 int store_in_transaction(struct store *s);
+/* The generation of the open transaction (each store_begin counts one), 0 outside one. */
+uint64_t store_tx_gen(const struct store *s);
+/* Where the store keeps logs_bloom.c's filters (freed with the store). */
+struct logs_bloom **store_logs_bloom(struct store *s);
 /*
  * A nested unit of work inside the open transaction (SAVEPOINT): store_savepoint opens it,
  * store_savepoint_end(s, 1) keeps its changes, store_savepoint_end(s, 0) undoes them. Used

@@ -188,6 +188,8 @@ X(store_logs_get_event)
 X(store_logs_ids_never_reused)
 X(store_logs_streams)
 X(store_logs_retention)
+X(store_logs_bloom_scan_matches_naive)
+X(store_logs_bloom_rollback_and_forget)
 
 /* insights: filter patterns (sim/insights/filter_pattern*.c; cases in
  * tests/unit/insights/filter_pattern_cases.txt) */
