@@ -17,6 +17,7 @@
 #include "control/control_int.h"
 #include "control/journal.h"
 #include "control/report_int.h"
+#include "engine/golden.h"
 #include "engine/team.h"
 #include "engine/world.h"
 #include "http/route.h"
@@ -32,7 +33,6 @@
 #define REPORT_MINUTES_MAX (7 * 24 * 60)
 #define RECOVERY_MINUTES 5
 #define RECOVERY_PCT 80.0
-#define DB_CONNS_ALARM "golden-path-rds-connections-%s"
 
 /* One journaled call, owned. */
 struct owned_call {
@@ -700,7 +700,7 @@ static cJSON *build_report(struct sim *sim, struct team *team)
         /* the world stopped: the cluster's own max_connections, as the model read it */
         struct rds_cluster_info ci;
         char id[96];
-        snprintf(id, sizeof id, "golden-path-aurora-%s", x.env);
+        golden_name(GOLDEN_DB_CLUSTER, x.env, id, sizeof id);
         if (rds_cluster_info(sim->store, team->account, x.region, id, &ci) == 0)
             x.max_conns = ci.max_connections;
     }
@@ -743,7 +743,7 @@ static cJSON *build_report(struct sim *sim, struct team *team)
             fault_ms = ms;
     }
     char alarm[96];
-    snprintf(alarm, sizeof alarm, DB_CONNS_ALARM, x.env);
+    golden_name(GOLDEN_CONNS_ALARM, x.env, alarm, sizeof alarm);
     int64_t fired = -1;
     int64_t since = fault_ms >= 0 ? fault_ms : x.start_ms;
     if (store_report_alarm_fired(sim->store, team->account, x.region, alarm, since, &fired) == 0)

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "engine/golden.h"
 #include "engine/team.h"
 #include "engine/world_int.h"
 #include "sim.h"
@@ -186,12 +187,12 @@ int world_slow_queries(struct sim *sim, struct team *team, double factor, int64_
     return world_save(sim, team, w);
 }
 
-void world_name(const struct world *w, const char *pattern, char *out, size_t n)
+void golden_name(const char *pattern, const char *env, char *out, size_t n)
 {
     size_t o = 0;
     for (const char *p = pattern; *p && o + 1 < n; p++) {
         if (strncmp(p, "{env}", 5) == 0) {
-            int k = snprintf(out + o, n - o, "%s", w->cfg.env);
+            int k = snprintf(out + o, n - o, "%s", env);
             o += k > 0 ? (size_t)k : 0;
             if (o >= n)
                 o = n - 1;
@@ -325,7 +326,7 @@ static void drop_connections(struct world *w)
 static int read_database(struct sim *sim, struct team *team, struct world *w)
 {
     char cluster[96];
-    world_name(w, "golden-path-aurora-{env}", cluster, sizeof cluster);
+    golden_name(GOLDEN_DB_CLUSTER, w->cfg.env, cluster, sizeof cluster);
     struct rds_cluster_info ci;
     memset(&ci, 0, sizeof ci);
     int rc = rds_cluster_info(sim->store, team->account, w->cfg.region, cluster, &ci);
@@ -406,8 +407,8 @@ static int on_task(void *ctx, const struct ecs_task_brief *b)
 static int sync_tasks(struct sim *sim, struct team *team, struct world *w, int64_t now_ms)
 {
     char cluster[96], service[96];
-    world_name(w, "golden-path-cluster-{env}", cluster, sizeof cluster);
-    world_name(w, "golden-path-service-{env}", service, sizeof service);
+    golden_name(GOLDEN_ECS_CLUSTER, w->cfg.env, cluster, sizeof cluster);
+    golden_name(GOLDEN_ECS_SERVICE, w->cfg.env, service, sizeof service);
     struct ecs_scope sc = {sim->store, team->account, w->cfg.region};
     struct sync_ctx *x = xcalloc(1, sizeof *x);
     x->w = w;

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/golden.h"
 #include "engine/team.h"
 #include "engine/world_int.h"
 #include "sim.h"
@@ -105,9 +106,9 @@ int world_emit_minute(struct sim *sim, struct team *team, struct world *w)
     struct world_minute *m = &w->minute;
     struct emit e = {sim, team, w, m->start_ms, m->start_ms + 60000};
     char cluster[96], ecs_cluster[96], service[96], lb[96], tg[96];
-    world_name(w, "golden-path-aurora-{env}", cluster, sizeof cluster);
-    world_name(w, "golden-path-cluster-{env}", ecs_cluster, sizeof ecs_cluster);
-    world_name(w, "golden-path-service-{env}", service, sizeof service);
+    golden_name(GOLDEN_DB_CLUSTER, w->cfg.env, cluster, sizeof cluster);
+    golden_name(GOLDEN_ECS_CLUSTER, w->cfg.env, ecs_cluster, sizeof ecs_cluster);
+    golden_name(GOLDEN_ECS_SERVICE, w->cfg.env, service, sizeof service);
     world_elb_names(w->cfg.env, lb, sizeof lb, tg, sizeof tg);
     const char *by_cluster[] = {"DBClusterIdentifier", cluster};
     const char *by_role[] = {"DBClusterIdentifier", cluster, "Role", "WRITER"};
@@ -196,7 +197,7 @@ static int add_lines(struct line *lines, int n, int64_t count, int kind, int64_t
 int world_logs_prepare(struct sim *sim, struct team *team, struct world *w)
 {
     char group[128];
-    world_name(w, "/ecs/golden-path-app-{env}", group, sizeof group);
+    golden_name(GOLDEN_LOG_GROUP, w->cfg.env, group, sizeof group);
     struct logs_scope sc = {sim->store, team->account, w->cfg.region};
     struct logs_group g;
     memset(&g, 0, sizeof g);

@@ -126,7 +126,4 @@ int world_logs_prepare(struct sim *sim, struct team *team, struct world *w);
 /* Writes the task's count of errors not logged in the last minute, if any, and resets it. */
 int world_emit_suppressed(struct sim *sim, struct team *team, struct world *w,
                           struct world_task *tk, int64_t now_ms);
-/* Names derived from the environment. */
-void world_name(const struct world *w, const char *pattern, char *out, size_t n);
-
 #endif

@@ -20,6 +20,7 @@
 
 #include "control/chaos.h"
 #include "engine/engine.h"
+#include "engine/golden.h"
 #include "engine/team.h"
 #include "engine/world.h"
 #include "invoke.h"
@@ -625,9 +626,9 @@ static int deploy(struct sim *sim, struct team *team, const char *region, const 
                   const cJSON *environment, struct invoke_error *err)
 {
     char family[96], cluster[96], service[96];
-    snprintf(family, sizeof family, "golden-path-app-%s", e);
-    snprintf(cluster, sizeof cluster, "golden-path-cluster-%s", e);
-    snprintf(service, sizeof service, "golden-path-service-%s", e);
+    golden_name(GOLDEN_TASK_FAMILY, e, family, sizeof family);
+    golden_name(GOLDEN_ECS_CLUSTER, e, cluster, sizeof cluster);
+    golden_name(GOLDEN_ECS_SERVICE, e, service, sizeof service);
     cJSON *in = cJSON_CreateObject();
     cJSON_AddStringToObject(in, "taskDefinition", family);
     cJSON *out = NULL;
@@ -695,7 +696,7 @@ static int run_action(struct sim *sim, struct team *team, const cJSON *state, co
     const char *region = cJSON_GetObjectItemCaseSensitive(state, "region")->valuestring;
     const char *what = cJSON_GetObjectItemCaseSensitive(ev, "do")->valuestring;
     char cluster[96];
-    snprintf(cluster, sizeof cluster, "golden-path-aurora-%s", e);
+    golden_name(GOLDEN_DB_CLUSTER, e, cluster, sizeof cluster);
     cJSON *in = cJSON_CreateObject();
     int rc = -1;
     memset(err, 0, sizeof *err);
@@ -729,7 +730,7 @@ static int run_action(struct sim *sim, struct team *team, const cJSON *state, co
         }
     } else if (strcmp(what, "set_db_parameter") == 0) {
         char pg[96];
-        snprintf(pg, sizeof pg, "golden-path-pg-%s", e);
+        golden_name(GOLDEN_DB_PARAMS, e, pg, sizeof pg);
         cJSON_AddStringToObject(in, "DBParameterGroupName", pg);
         cJSON *params = cJSON_AddArrayToObject(in, "Parameters");
         cJSON *p = cJSON_CreateObject();
@@ -742,8 +743,8 @@ static int run_action(struct sim *sim, struct team *team, const cJSON *state, co
         rc = invoke(sim, team, region, "rds", "ModifyDBParameterGroup", in, NULL, err);
     } else if (strcmp(what, "scale") == 0) {
         char c[96], s[96];
-        snprintf(c, sizeof c, "golden-path-cluster-%s", e);
-        snprintf(s, sizeof s, "golden-path-service-%s", e);
+        golden_name(GOLDEN_ECS_CLUSTER, e, c, sizeof c);
+        golden_name(GOLDEN_ECS_SERVICE, e, s, sizeof s);
         cJSON_AddStringToObject(in, "cluster", c);
         cJSON_AddStringToObject(in, "service", s);
         cJSON_AddNumberToObject(in, "desiredCount",

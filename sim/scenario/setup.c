@@ -9,6 +9,7 @@
 
 #include "engine/ecs.h"
 #include "engine/engine.h"
+#include "engine/golden.h"
 #include "engine/team.h"
 #include "engine/world.h"
 #include "scenario/fixture.h"
@@ -24,9 +25,9 @@
 static int settled(struct sim *sim, struct team *team, const struct world_config *cfg)
 {
     char name[96], cluster[96], service[96];
-    snprintf(name, sizeof name, "golden-path-aurora-%s", cfg->env);
-    snprintf(cluster, sizeof cluster, "golden-path-cluster-%s", cfg->env);
-    snprintf(service, sizeof service, "golden-path-service-%s", cfg->env);
+    golden_name(GOLDEN_DB_CLUSTER, cfg->env, name, sizeof name);
+    golden_name(GOLDEN_ECS_CLUSTER, cfg->env, cluster, sizeof cluster);
+    golden_name(GOLDEN_ECS_SERVICE, cfg->env, service, sizeof service);
     struct rds_cluster_info ci;
     memset(&ci, 0, sizeof ci);
     if (rds_cluster_info(sim->store, team->account, cfg->region, name, &ci) != 0 ||
