@@ -126,4 +126,5 @@ int world_logs_prepare(struct sim *sim, struct team *team, struct world *w);
 /* Writes the task's count of errors not logged in the last minute, if any, and resets it. */
 int world_emit_suppressed(struct sim *sim, struct team *team, struct world *w,
                           struct world_task *tk, int64_t now_ms);
+
 #endif
