@@ -1253,16 +1253,85 @@ static int regex_plain(const char *s)
     return 1;
 }
 
-/* Picks a substring every matching event's raw message contains, from the AND-ed terms of
- * a filter: @message like "x" or /x/, F = "x" / F like "x" on a JSON field F that no
- * earlier command assigned, and ispresent(F) on such a field (its key, the last part of a
- * dotted name, is in the message). */
-static void prefilter_from(struct ins_query *q, const struct ins_node *n, const char *assigned,
-                           const char **best, size_t *bestlen)
+/* Substrings every event a condition accepts has in its raw message (any one of them can be
+ * the prefilter). */
+#define PF_MAX 8
+struct pf_set {
+    int n;
+    const char *s[PF_MAX];
+    size_t len[PF_MAX];
+    int key[PF_MAX]; /* a JSON key: in nearly every event of a structured log, so chosen last */
+};
+
+static void pf_add_kind(struct pf_set *set, const char *s, size_t len, int key)
+{
+    if (s == NULL || len == 0 || set->n == PF_MAX)
+        return;
+    set->s[set->n] = s;
+    set->len[set->n] = len;
+    set->key[set->n] = key;
+    set->n++;
+}
+
+static void pf_add(struct pf_set *set, const char *s, size_t len)
+{
+    pf_add_kind(set, s, len, 0);
+}
+
+/* Adds the key of JSON field f (the last part of a dotted name) when the field is read from
+ * the message as it is: not builtin, not assigned by an earlier command, not under an
+ * assigned prefix, and written in JSON without escapes. */
+static void pf_key(const struct ins_query *q, const struct ins_node *f, const char *assigned,
+                   struct pf_set *out)
+{
+    if (f->slot < INS_SLOT_BUILTIN || assigned[f->slot] || q->slot_prefix[f->slot] >= 0)
+        return;
+    const char *name = q->slots[f->slot];
+    const char *dot = strrchr(name, '.');
+    const char *key = dot ? dot + 1 : name;
+    if (json_stable(key))
+        pf_add_kind(out, key, strlen(key), 1);
+}
+
+/* Whether the first n bytes of s hold t (tn bytes). */
+static int holds(const char *s, size_t n, const char *t, size_t tn)
+{
+    for (size_t i = 0; tn <= n && i + tn <= n; i++) {
+        if (memcmp(s + i, t, tn) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The substrings condition n implies, into out:
+ *   @message like "x" or /x/ (no metacharacters), @message = "x"      x
+ *   F like "x", F = "x" on a JSON field F read from the message        x's longest part
+ *                                                                      between "/", and F's key
+ *   F like /re/, F = number, ispresent(F) on such a field               F's key
+ *   a and b                                                            those of a and of b
+ *   a or b                                                             those both sides imply
+ *                                                                      (one within the other) */
+static void prefilter_terms(const struct ins_query *q, const struct ins_node *n,
+                            const char *assigned, struct pf_set *out)
 {
     if (n->k == N_AND) {
-        prefilter_from(q, n->a[0], assigned, best, bestlen);
-        prefilter_from(q, n->a[1], assigned, best, bestlen);
+        prefilter_terms(q, n->a[0], assigned, out);
+        prefilter_terms(q, n->a[1], assigned, out);
+        return;
+    }
+    if (n->k == N_OR) {
+        struct pf_set l = {0}, r = {0};
+        prefilter_terms(q, n->a[0], assigned, &l);
+        prefilter_terms(q, n->a[1], assigned, &r);
+        for (int i = 0; i < l.n; i++) {
+            for (int j = 0; j < r.n; j++) {
+                int key = l.key[i] && r.key[j];
+                if (holds(l.s[i], l.len[i], r.s[j], r.len[j]))
+                    pf_add_kind(out, r.s[j], r.len[j], key);
+                else if (holds(r.s[j], r.len[j], l.s[i], l.len[i]))
+                    pf_add_kind(out, l.s[i], l.len[i], key);
+            }
+        }
         return;
     }
     const struct ins_node *f = NULL, *lit = NULL;
@@ -1270,49 +1339,68 @@ static void prefilter_from(struct ins_query *q, const struct ins_node *n, const 
     size_t candlen = 0;
     if (n->k == N_LIKE && !n->neg && n->a[0]->k == N_FIELD) {
         f = n->a[0];
-        if (n->re != NULL) {
-            if (!regex_plain(n->str) || f->slot != S_MESSAGE)
-                return;
+        if (f->slot == S_MESSAGE) {
+            if (!assigned[S_MESSAGE] && (n->re == NULL || regex_plain(n->str)))
+                pf_add(out, n->str, n->len);
+            return;
         }
-        if (f->slot == S_MESSAGE && !assigned[S_MESSAGE]) {
-            cand = n->str;
-            candlen = n->len;
-        } else if (f->slot >= INS_SLOT_BUILTIN && !assigned[f->slot] && n->re == NULL &&
-                   q->slot_prefix[f->slot] < 0 && json_stable(n->str)) {
+        pf_key(q, f, assigned, out);
+        if (f->slot >= INS_SLOT_BUILTIN && !assigned[f->slot] && n->re == NULL &&
+            q->slot_prefix[f->slot] < 0 && json_stable(n->str)) {
             longest_part(n->str, &cand, &candlen);
+            pf_add(out, cand, candlen);
         }
     } else if (n->k == N_CALL && ins_fn_is(n->fn, "ispresent") && n->na == 1 &&
                n->a[0]->k == N_FIELD) {
-        f = n->a[0];
-        if (f->slot < INS_SLOT_BUILTIN || assigned[f->slot] || q->slot_prefix[f->slot] >= 0)
-            return;
-        const char *name = q->slots[f->slot];
-        const char *dot = strrchr(name, '.');
-        cand = dot ? dot + 1 : name;
-        candlen = strlen(cand);
-        if (!json_stable(cand))
-            return;
+        pf_key(q, n->a[0], assigned, out);
     } else if (n->k == N_CMP && n->op == TK_EQ) {
-        if (n->a[0]->k == N_FIELD && n->a[1]->k == N_STR) {
+        if (n->a[0]->k == N_FIELD && (n->a[1]->k == N_STR || n->a[1]->k == N_NUM)) {
             f = n->a[0];
             lit = n->a[1];
-        } else if (n->a[1]->k == N_FIELD && n->a[0]->k == N_STR) {
+        } else if (n->a[1]->k == N_FIELD && (n->a[0]->k == N_STR || n->a[0]->k == N_NUM)) {
             f = n->a[1];
             lit = n->a[0];
         }
         if (f == NULL || assigned[f->slot])
             return;
         if (f->slot == S_MESSAGE) {
-            cand = lit->str;
-            candlen = lit->len;
-        } else if (f->slot >= INS_SLOT_BUILTIN && q->slot_prefix[f->slot] < 0 &&
-                   json_stable(lit->str)) {
+            if (lit->k == N_STR)
+                pf_add(out, lit->str, lit->len);
+            return;
+        }
+        pf_key(q, f, assigned, out);
+        if (lit->k == N_STR && f->slot >= INS_SLOT_BUILTIN && q->slot_prefix[f->slot] < 0 &&
+            json_stable(lit->str)) {
             longest_part(lit->str, &cand, &candlen);
+            pf_add(out, cand, candlen);
         }
     }
-    if (cand != NULL && candlen > *bestlen) {
-        *best = cand;
-        *bestlen = candlen;
+}
+
+/* How good s is as a prefilter: a value of 3 bytes or more beats a key, which beats a
+ * shorter value (the scan can skip whole buckets only for 3 bytes or more); then longer
+ * beats shorter. */
+static size_t pf_rank(size_t len, int key)
+{
+    size_t tier = !key && len >= 3 ? 2 : key && len >= 3 ? 1 : 0;
+    return tier << 24 | (len < (1u << 24) ? len : (1u << 24) - 1);
+}
+
+/* Picks the best substring filter condition n implies as the prefilter so far (*rank is the
+ * pick's pf_rank, 0 for none). */
+static void prefilter_from(const struct ins_query *q, const struct ins_node *n,
+                           const char *assigned, const char **best, size_t *bestlen,
+                           size_t *rank)
+{
+    struct pf_set set = {0};
+    prefilter_terms(q, n, assigned, &set);
+    for (int i = 0; i < set.n; i++) {
+        size_t r = pf_rank(set.len[i], set.key[i]);
+        if (r > *rank) {
+            *best = set.s[i];
+            *bestlen = set.len[i];
+            *rank = r;
+        }
     }
 }
 
@@ -1480,14 +1568,14 @@ static int plan(struct parser *p)
      * (limit, dedup, sort, stats) */
     memset(assigned, 0, (size_t)q->nslots + 1);
     const char *best = NULL;
-    size_t bestlen = 0;
+    size_t bestlen = 0, rank = 0;
     for (int i = 0; i < q->ncmds; i++) {
         struct ins_cmd *c = &q->cmds[i];
         if (c->k == C_STATS || c->k == C_DEDUP || c->k == C_LIMIT ||
             (c->k == C_SORT && c->limit != -1))
             break;
         if (c->k == C_FILTER)
-            prefilter_from(q, c->cond, assigned, &best, &bestlen);
+            prefilter_from(q, c->cond, assigned, &best, &bestlen, &rank);
         if (c->k == C_FIELDS) {
             for (int j = 0; j < c->nitems; j++) {
                 if (c->items[j].e->k != N_FIELD || c->items[j].e->slot != c->items[j].slot)
