@@ -84,7 +84,7 @@ int invoke(struct sim *sim, struct team *team, const char *region, const char *s
     c.tenant.is_signed = 1;
     c.team = team;
     c.now_ms = team_now_ms(team);
-    rng_uuid(&team->ids, c.request_id);
+    rng_uuid(&sim->ids, c.request_id);
     c.in = in ? cJSON_Duplicate(in, 1) : cJSON_CreateObject();
     if (validate_input(&c) != SIM_OK || run_handler(&c) != SIM_OK) {
         fail(err, c.err.set ? c.err.code : "InternalFailure", c.err.message);

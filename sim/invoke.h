@@ -4,8 +4,11 @@
  * A fixture is valid API state because it is written by the same handlers a client reaches:
  * invoke() runs the lookup -> validate -> call stages of the pipeline (sim/pipeline.c) on a
  * neutral input document, without HTTP and without a codec, as the team's account in the
- * given region. Ids come from the team's id generator and instants from its clock, exactly
- * as for a client's call.
+ * given region. Ids of what the handler creates come from the team's id generator and instants
+ * from its clock, exactly as for a client's call; the call's own request id (which nobody
+ * sees) comes from the server's generator, so an internal read (the web console drawing a
+ * page) leaves the team's ids as they were: a drill replays the same with or without
+ * someone watching.
  *
  * Transactions: outside a transaction the call commits on its own like a client's write;
  * inside one (the engine tick, a fixture being applied as a whole) it runs in a savepoint, so
