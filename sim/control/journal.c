@@ -222,7 +222,8 @@ void journal_start(struct sim *sim, uv_loop_t *loop)
 
 void journal_record(struct call *c, const struct http_request *req)
 {
-    if (c->team == NULL)
+    /* an unsigned request no service claims is no AWS tool's call (a browser's favicon) */
+    if (c->team == NULL || (c->svc == NULL && !c->tenant.is_signed))
         return;
     if (jr.n && jr.sim != c->sim)
         journal_flush(jr.sim);

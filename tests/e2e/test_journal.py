@@ -54,6 +54,9 @@ class Journal(unittest.TestCase):
         with self.assertRaises(botocore.exceptions.ClientError):
             ssm.put_parameter(Name="/j/a", Value="two", Type="String")  # no Overwrite
         ssm.get_parameter(Name="/j/a")
+        # a browser's unsigned GET that no service claims is not an API call
+        status, _, _ = ds.raw("/favicon.ico", method="GET")
+        self.assertEqual(status, 400)
         with self.assertRaises(botocore.exceptions.ClientError):
             ssm.get_parameter(Name="/j/missing")
         es = journal(ds)["entries"]
