@@ -32,7 +32,7 @@
 #define HISTORY_ITEMS 3
 
 /* The value of URL argument name, or NULL. */
-static const char *arg(const struct http_request *req, const char *name)
+const char *con_arg(const struct http_request *req, const char *name)
 {
     return req->url_args ? form_get(req->url_args, name) : NULL;
 }
@@ -45,6 +45,9 @@ void con_page_begin(struct buf *b, const char *title, const char *team, const ch
         {"home", "/console/", "Home"},
         {"dashboards", "/console/dashboards", "Dashboards"},
         {"alarms", "/console/alarms", "Alarms"},
+        {"logs", "/console/logs", "Logs"},
+        {"ecs", "/console/ecs", "ECS"},
+        {"rds", "/console/rds", "RDS"},
         {"drill", "/console/drill", "Drill"},
     };
     buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -53,6 +56,8 @@ void con_page_begin(struct buf *b, const char *title, const char *team, const ch
     con_esc(b, title);
     buf_puts(b, " - drillsim console</title>\n"
                 "<link rel=\"stylesheet\" href=\"/console/assets/console.css\">\n"
+                /* no favicon request: it would reach the AWS router and the journal */
+                "<link rel=\"icon\" href=\"data:,\">\n"
                 "</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
                 "<header class=\"top\"><span class=\"brand\">drillsim console</span>\n"
                 "<nav aria-label=\"Console\">");
@@ -74,8 +79,19 @@ void con_page_end(struct buf *b)
     buf_puts(b, "</main>\n</body>\n</html>\n");
 }
 
+void con_live_begin(struct buf *b)
+{
+    buf_puts(b, "<div id=\"live\" data-refresh>\n");
+}
+
+void con_live_end(struct buf *b)
+{
+    buf_puts(b, "</div>\n<p id=\"refresh-status\" class=\"muted\" aria-live=\"polite\"></p>\n"
+                "<script src=\"/console/assets/console.js\" defer></script>\n");
+}
+
 /* Starts an HTML reply on c. */
-static struct buf *html_reply(struct call *c, int status)
+struct buf *con_html_reply(struct call *c, int status)
 {
     c->status = status;
     c->content_type = "text/html; charset=utf-8";
@@ -86,7 +102,7 @@ static struct buf *html_reply(struct call *c, int status)
 
 void con_error_page(struct call *c, int status, const char *title, const char *message)
 {
-    struct buf *b = html_reply(c, status);
+    struct buf *b = con_html_reply(c, status);
     const char *team = c->team ? c->team->account : DEFAULT_ACCOUNT;
     con_page_begin(b, title, team, NULL);
     buf_puts(b, "<h1>");
@@ -100,7 +116,7 @@ void con_error_page(struct call *c, int status, const char *title, const char *m
 }
 
 /* Appends the team's sim time as a <time> the script refreshes (id sim-time). */
-static void sim_time(struct buf *b, int64_t now_ms)
+void con_sim_time(struct buf *b, int64_t now_ms)
 {
     char iso[40];
     timefmt_iso8601((double)now_ms / 1000.0, iso);
@@ -135,11 +151,11 @@ static void home_dash(void *arg, const struct dashboard_row *row)
 static void page_home(struct call *c, const struct http_request *req)
 {
     (void)req;
-    struct buf *b = html_reply(c, 200);
+    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
     con_page_begin(b, "Home", team, "home");
     buf_puts(b, "<h1>drillsim console</h1>\n");
-    sim_time(b, c->now_ms);
+    con_sim_time(b, c->now_ms);
     buf_puts(b, "<div class=\"cards\">\n<section class=\"card\"><h2><a href=\"/console/"
                 "dashboards?team=");
     con_esc(b, team);
@@ -191,7 +207,7 @@ static void dash_row(void *arg, const struct dashboard_row *row)
 static void page_dashboards(struct call *c, const struct http_request *req)
 {
     (void)req;
-    struct buf *b = html_reply(c, 200);
+    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
     con_page_begin(b, "Dashboards", team, "dashboards");
     buf_puts(b, "<h1>Dashboards</h1>\n<table>\n<caption class=\"muted\">CloudWatch dashboards "
@@ -272,14 +288,15 @@ static int alarm_row(void *ctx, const struct alarm_row *r)
 /* /console/alarms: every alarm of the region (?region=), those in ALARM first. */
 static void page_alarms(struct call *c, const struct http_request *req)
 {
-    const char *region = arg(req, "region");
+    const char *region = con_arg(req, "region");
     if (region == NULL || region[0] == '\0' || strlen(region) > 31)
         region = DEFAULT_REGION;
-    struct buf *b = html_reply(c, 200);
+    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
     con_page_begin(b, "Alarms", team, "alarms");
     buf_puts(b, "<h1>Alarms</h1>\n");
-    sim_time(b, c->now_ms);
+    con_sim_time(b, c->now_ms);
+    con_live_begin(b);
     buf_puts(b, "<table>\n<caption class=\"muted\">CloudWatch alarms in ");
     con_esc(b, region);
     buf_puts(b, "</caption>\n<thead><tr><th scope=\"col\">Alarm</th><th scope=\"col\">State"
@@ -296,106 +313,8 @@ static void page_alarms(struct call *c, const struct http_request *req)
     else if (l.n == 0)
         buf_puts(b, "<tr><td colspan=\"4\">No alarms in this region.</td></tr>\n");
     buf_puts(b, "</tbody>\n</table>\n");
+    con_live_end(b);
     con_page_end(b);
-}
-
-/* A number member of o as text ("-" when absent or not a number). */
-static void num_cell(struct buf *b, const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    if (cJSON_IsNumber(v)) {
-        char s[32];
-        con_fmt_value(v->valuedouble, s, sizeof s);
-        buf_puts(b, s);
-    } else {
-        buf_puts(b, "-");
-    }
-}
-
-/* One row of the drill table from a TEAMSTATUS object (docs/control-api.md). */
-static void team_row(struct buf *b, const cJSON *t)
-{
-    const cJSON *team = cJSON_GetObjectItemCaseSensitive(t, "team");
-    const cJSON *scen = cJSON_GetObjectItemCaseSensitive(t, "scenario");
-    const cJSON *clock = cJSON_GetObjectItemCaseSensitive(t, "clock");
-    const cJSON *now = cJSON_GetObjectItemCaseSensitive(clock, "now");
-    const char *acct = cJSON_IsString(team) ? team->valuestring : "";
-    buf_puts(b, "<tr data-team=\"");
-    con_esc(b, acct);
-    buf_puts(b, "\"><th scope=\"row\"><a href=\"/console/?team=");
-    con_esc(b, acct);
-    buf_puts(b, "\">");
-    con_esc(b, acct);
-    buf_puts(b, "</a></th><td>");
-    con_esc(b, cJSON_IsString(scen) ? scen->valuestring : "none");
-    buf_puts(b, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "running"))
-                    ? " <span class=\"muted\">(running)</span>"
-                    : "");
-    buf_puts(b, "</td><td>");
-    con_esc(b, cJSON_IsString(now) ? now->valuestring : "");
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(clock, "paused")))
-        buf_puts(b, " <span class=\"muted\">(paused)</span>");
-    buf_puts(b, "</td><td>");
-    num_cell(b, t, "connections");
-    buf_puts(b, " / ");
-    num_cell(b, t, "maxConnections");
-    buf_puts(b, "</td><td>");
-    num_cell(b, t, "tasks");
-    buf_puts(b, "</td><td>");
-    num_cell(b, t, "requestsLastMinute");
-    buf_puts(b, "</td><td>");
-    num_cell(b, t, "fiveXxLastMinute");
-    buf_puts(b, "</td><td>");
-    const cJSON *a;
-    cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(t, "alarms"))
-    {
-        const char *st = cJSON_IsString(a) ? a->valuestring : "UNKNOWN";
-        buf_puts(b, "<span class=\"state state-");
-        con_esc(b, st);
-        buf_puts(b, "\">");
-        con_esc(b, st);
-        buf_puts(b, "</span> ");
-        con_esc(b, a->string);
-        buf_puts(b, "<br>");
-    }
-    buf_puts(b, "</td></tr>\n");
-}
-
-/* The trainer's view: GET /_drill/teams (the control API's own handler) as a table. */
-static void page_drill(struct call *c, const struct http_request *req)
-{
-    const struct ctl_route *route = NULL;
-    for (const struct ctl_route *r = ctl_drill_routes; r->method && route == NULL; r++) {
-        if (strcmp(r->method, "GET") == 0 && strcmp(r->path, "/_drill/teams") == 0)
-            route = r;
-    }
-    struct call tc;
-    call_init(&tc, c->sim);
-    tc.team = c->team;
-    tc.now_ms = c->now_ms;
-    if (route)
-        route->handler(&tc, req);
-    struct buf *b = html_reply(c, 200);
-    const char *team = c->team->account;
-    con_page_begin(b, "Drill", team, "drill");
-    buf_puts(b, "<h1>Drill: every team</h1>\n");
-    sim_time(b, c->now_ms);
-    buf_puts(b, "<div id=\"live\" data-refresh>\n<table>\n<caption class=\"muted\">One row per "
-                "team this server knows</caption>\n<thead><tr><th scope=\"col\">Team</th>"
-                "<th scope=\"col\">Scenario</th><th scope=\"col\">Simulated time</th>"
-                "<th scope=\"col\">DB connections / max</th><th scope=\"col\">Tasks</th>"
-                "<th scope=\"col\">Requests / min</th><th scope=\"col\">5xx / min</th>"
-                "<th scope=\"col\">Alarms</th></tr></thead>\n<tbody>\n");
-    const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(tc.out, "teams"))
-        team_row(b, t);
-    if (tc.out == NULL)
-        buf_puts(b, "<tr><td colspan=\"8\">The teams could not be read.</td></tr>\n");
-    buf_puts(b, "</tbody>\n</table>\n</div>\n"
-                "<p id=\"refresh-status\" class=\"muted\" aria-live=\"polite\"></p>\n"
-                "<script src=\"/console/assets/console.js\" defer></script>\n");
-    con_page_end(b);
-    call_free(&tc);
 }
 
 /* Answers an embedded asset with its content type (cacheable for five minutes). */
@@ -413,7 +332,7 @@ static void asset(struct call *c, const char *type, const char *text)
  * writing an error page. */
 static int select_team(struct call *c, const struct http_request *req)
 {
-    const char *team = arg(req, "team");
+    const char *team = con_arg(req, "team");
     if (team == NULL || team[0] == '\0')
         team = DEFAULT_ACCOUNT;
     size_t n = strlen(team);
@@ -446,7 +365,7 @@ void console_handle(struct call *c, const struct http_request *req)
         {"/console/dashboards", page_dashboards},
         {"/console/dashboards/", page_dashboards},
         {"/console/alarms", page_alarms},
-        {"/console/drill", page_drill},
+        {"/console/drill", con_drill_page},
     };
     const char *path = req->path;
     if (strcmp(path, "/console/assets/console.css") == 0) {
@@ -467,6 +386,21 @@ void console_handle(struct call *c, const struct http_request *req)
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
         if (strcmp(path, pages[i].path) == 0) {
             pages[i].page(c, req);
+            return;
+        }
+    }
+    static const struct {
+        const char *prefix;
+        void (*handle)(struct call *c, const struct http_request *req);
+    } sections[] = {
+        {"/console/logs", con_logs_handle},
+        {"/console/ecs", con_ecs_handle},
+        {"/console/rds", con_rds_handle},
+    };
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
+        size_t n = strlen(sections[i].prefix);
+        if (strncmp(path, sections[i].prefix, n) == 0 && (path[n] == '\0' || path[n] == '/')) {
+            sections[i].handle(c, req);
             return;
         }
     }

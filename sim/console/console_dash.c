@@ -247,6 +247,7 @@ static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
         .left_min = num_member(left, "min", NAN),
         .left_max = num_member(left, "max", NAN),
         .height_units = (int)num_member(w, "height", 6),
+        .width_units = (int)num_member(w, "width", 6),
     };
     con_svg_graph(b, &g);
     buf_printf(b, "<p class=\"muted\">GetMetricData, period %d s</p>\n", period);
@@ -367,6 +368,7 @@ static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
             .left_min = num_member(left, "min", NAN),
             .left_max = num_member(left, "max", NAN),
             .height_units = (int)num_member(w, "height", 6),
+            .width_units = (int)num_member(w, "width", 6),
         };
         con_svg_graph(b, &g);
         buf_printf(b, "<p class=\"muted\">%s, period %d s</p>\n", g.stat, g.period_s);
@@ -472,7 +474,8 @@ static void render_widget(struct dash *d, const cJSON *w)
     buf_printf(b, "\" style=\"grid-column:%d / span %d;grid-row:%d / span %d\"", x + 1, wd,
                y + 1, h);
     if (type && strcmp(type, "text") == 0) {
-        buf_printf(b, " aria-label=\"Text %d\">\n", i + 1);
+        buf_printf(b, " aria-labelledby=\"w%d\">\n<h2 id=\"w%d\" class=\"visually-hidden\">"
+                      "Text %d</h2>\n", i, i, i + 1);
         con_markdown(b, str_member(props, "markdown"));
         buf_puts(b, "</section>\n");
         return;

@@ -67,7 +67,10 @@ static int feed(void *ctx, const struct log_event *ev)
 static void rows_table(struct buf *b, const cJSON *rows, int max_rows)
 {
     const cJSON *first = cJSON_GetArrayItem(rows, 0);
-    buf_puts(b, "<div class=\"table-wrap\"><table class=\"results\"><thead><tr>");
+    int n = cJSON_GetArraySize(rows);
+    buf_printf(b, "<div class=\"table-wrap\"><table class=\"results\"><caption "
+                  "class=\"visually-hidden\">Query results: %d row%s%s</caption><thead><tr>",
+               n, n == 1 ? "" : "s", n > max_rows ? " (the first shown)" : "");
     const cJSON *f;
     cJSON_ArrayForEach(f, first)
     {

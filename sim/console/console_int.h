@@ -6,6 +6,11 @@
  *   console_svg.c   axis scales, ticks and the SVG line graph
  *   console_md.c    the Markdown subset of text widgets
  *   console_insights.c  a Logs Insights run drawn as a table (log widgets, the Logs page)
+ *   console_logs.c  /console/logs: log groups, streams, events and the Insights query box
+ *   console_ecs.c   /console/ecs: clusters, services with tasks and deployments
+ *   console_rds.c   /console/rds: Aurora clusters, instances, connections against the maximum
+ *   console_drill.c /console/drill: the trainer's view of one team's drill and of every team
+ *   console_util.c  small shared pieces: output documents, cells, link arguments, invoke()
  *   assets.c        the CSS and JavaScript, embedded as string constants
  *
  * Everything writes HTML into a struct buf; every piece of text that did not come from this
@@ -15,6 +20,8 @@
 #define DRILLSIM_CONSOLE_INT_H
 
 #include <stdint.h>
+
+#include <cjson/cJSON.h>
 
 #include "util/buf.h"
 
@@ -82,6 +89,7 @@ struct con_graph {
     int stacked;
     double left_min, left_max; /* NAN = from the data */
     int height_units;          /* the widget's height in grid rows (sets the aspect) */
+    int width_units; /* its width in the 24 grid columns (0 = 12): text keeps its size */
 };
 
 /* Appends the graph as an inline <svg> plus an HTML legend. Each line's polyline carries
@@ -92,6 +100,15 @@ void con_svg_graph(struct buf *b, const struct con_graph *g);
 /* Returns a palette colour for series i ("#1f77b4", ... CloudWatch's order). */
 const char *con_palette(int i);
 
+/* One metric of the team's region with the dimensions dims[0..ndims) (name, value pairs)
+ * from metricstat_series(), the code GetMetricStatistics runs, over [start_ms, end_ms) at
+ * c->now_ms. Fills *out (the caller clears it with mm_series_clear); returns 0, or -1 with
+ * *out empty. (console_ecs.c) */
+struct mm_series;
+int con_metric_series(struct call *c, const char *ns, const char *metric,
+                      const char *const *dims, int ndims, const char *stat, int period_s,
+                      int64_t start_ms, int64_t end_ms, struct mm_series *out);
+
 /* ---- pages -------------------------------------------------------------------------------- */
 
 /* The page frame: doctype, <html lang="en">, <head> with title and assets, header with the
@@ -101,6 +118,24 @@ void con_page_end(struct buf *b);
 
 /* Renders /console/dashboards/NAME into c (status and body). */
 void con_dashboard_page(struct call *c, const struct http_request *req, const char *name);
+/* The sections under /console/logs, /console/ecs and /console/rds (req->path starts with
+ * the prefix; the team is selected). Each renders its page, or con_error_page() 404. */
+void con_logs_handle(struct call *c, const struct http_request *req);
+void con_ecs_handle(struct call *c, const struct http_request *req);
+void con_rds_handle(struct call *c, const struct http_request *req);
+/* /console/drill: the trainer's view (console_drill.c). */
+void con_drill_page(struct call *c, const struct http_request *req);
+/* Starts an HTML reply on c (status, content type, an empty body) and returns the body. */
+struct buf *con_html_reply(struct call *c, int status);
+/* The part of a page the script refreshes every 10 s: con_live_begin() opens it
+ * (<div id="live" data-refresh>), con_live_end() closes it and adds the script. One per page. */
+void con_live_begin(struct buf *b);
+void con_live_end(struct buf *b);
+/* Appends "Simulated time: <time id=sim-time>" for now_ms. */
+void con_sim_time(struct buf *b, int64_t now_ms);
+/* The value of URL argument name of req, or NULL. */
+const char *con_arg(const struct http_request *req, const char *name);
+
 /* An HTML error page with the given status. */
 void con_error_page(struct call *c, int status, const char *title, const char *message);
 
@@ -127,6 +162,25 @@ struct con_insights {
  * paragraph saying there is none, or the compile error (role="alert"). Returns the number of
  * result rows, or -1 when the query did not compile or the events could not be read. */
 int con_insights_table(struct buf *b, struct call *c, const struct con_insights *in);
+
+/* ---- console_util.c ------------------------------------------------------------------------ */
+
+struct invoke_error;
+
+/* The string member name of o, or "" (never NULL). */
+const char *con_str(const cJSON *o, const char *name);
+/* Appends <td>text</td>, text escaped. */
+void con_td(struct buf *b, const char *text);
+/* Appends s percent-encoded for a URL query argument: every byte but A-Z a-z 0-9 - _ . ~
+ * becomes %XX, so the result needs no HTML escaping inside an attribute. NULL appends
+ * nothing. */
+void con_url_encode(struct buf *b, const char *s);
+/* Runs service's operation op with input in (deleted here) through invoke() as the page's
+ * team and region. Returns the output (the caller deletes it), or NULL with *err filled. */
+cJSON *con_invoke(struct call *c, const char *service, const char *op, cJSON *in,
+                  struct invoke_error *err);
+/* Appends a paragraph (role alert) saying what failed with err's code and message. */
+void con_call_failed(struct buf *b, const char *what, const struct invoke_error *err);
 
 /* assets.c */
 extern const char con_css[];

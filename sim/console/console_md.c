@@ -2,7 +2,8 @@
  * console_md.c - the Markdown subset of dashboard text widgets, rendered to safe HTML.
  *
  * Blocks (one line each, blank lines end paragraphs and lists): "# " .. "###### " headings
- * (rendered two levels down, h3..h6, so a widget never outranks the page's own headings),
+ * (the text's highest level becomes h3, under the page's h1 and the widget's h2, and the
+ * others follow it down to h6, so the outline never skips a level),
  * "- " / "* " items, "1. " items, ``` fences (verbatim, escaped) and paragraphs. Inline:
  * `code`, **bold**, *italic* and _italic_, [text](url). Every byte of input text is escaped;
  * link urls must be http://, https://, mailto: or relative (/, #, ?), else the link is shown
@@ -175,11 +176,40 @@ static size_t ol_marker(const char *s, size_t n)
     return 0;
 }
 
+/* The length of heading marker "#..# " at t (n bytes, leading spaces skipped), or 0. */
+static size_t heading_level(const char *t, size_t n)
+{
+    size_t k = 0, h = 0;
+    while (k < n && t[k] == ' ')
+        k++;
+    while (k + h < n && h < 7 && t[k + h] == '#')
+        h++;
+    return h >= 1 && h <= 6 && k + h < n && t[k + h] == ' ' ? h : 0;
+}
+
+/* The highest (smallest) heading level of md outside code fences; 1 when it has none. */
+static int heading_top(const char *md)
+{
+    int top = 7, fence = 0;
+    for (const char *p = md; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (n >= 3 && strncmp(p, "```", 3) == 0)
+            fence = !fence;
+        size_t h = fence ? 0 : heading_level(p, n);
+        if (h && (int)h < top)
+            top = (int)h;
+        p = nl ? nl + 1 : p + n;
+    }
+    return top == 7 ? 1 : top;
+}
+
 void con_markdown(struct buf *b, const char *md)
 {
     int para = 0, fence = 0;
     enum md_list list = MD_NONE;
     const char *p = md ? md : "";
+    int shift = 2 - (heading_top(p) - 1); /* the top level becomes h3 */
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
@@ -217,7 +247,7 @@ void con_markdown(struct buf *b, const char *md)
             h++;
         if (h >= 1 && h <= 6 && h < tn && t[h] == ' ') {
             close_block(b, &para, &list);
-            int level = (int)h + 2 > 6 ? 6 : (int)h + 2;
+            int level = (int)h + shift > 6 ? 6 : (int)h + shift;
             buf_printf(b, "<h%d>", level);
             md_inline(b, t + h + 1, tn - h - 1, 0);
             buf_printf(b, "</h%d>\n", level);

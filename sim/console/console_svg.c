@@ -1,8 +1,9 @@
 /*
  * console_svg.c - axis scales, ticks and the inline SVG line graph of metric widgets.
  *
- * The graph is drawn in a fixed coordinate system (viewBox GRAPH_W x height) and scales with
- * its widget; text sizes are in viewBox units so they scale with it. Left and right axes get
+ * The graph is drawn in a coordinate system of 60 units per grid column of its widget (viewBox
+ * 720 x height for the usual 12 columns) and scales with the widget; text sizes are in viewBox
+ * units, so text on a wide graph is as large as on a narrow one. Left and right axes get
  * "nice" ticks (1, 2, 5 x 10^k); the time axis gets whole minutes/hours in UTC. Stacked
  * graphs draw each series on top of the sum of the ones before it (same period grid).
  * To add a drawing feature (vertical annotations, ...): a member in struct con_graph
@@ -16,7 +17,10 @@
 
 #include "console/console_int.h"
 
-#define GRAPH_W 720.0
+#define GRAPH_W 720.0 /* viewBox width of a graph 12 columns wide */
+#define UNIT_W 60.0
+#define GRAPH_W_MIN 360.0
+#define GRAPH_W_MAX 1440.0
 #define PAD_L 52.0
 #define PAD_R_AXIS 52.0
 #define PAD_R 16.0
@@ -219,10 +223,12 @@ void con_svg_graph(struct buf *b, const struct con_graph *g)
     double h = g->height_units > 0 ? g->height_units * 40.0 : 240.0;
     if (h < 160)
         h = 160;
-    struct frame f = {PAD_L, GRAPH_W - (has_right ? PAD_R_AXIS : PAD_R), PAD_T, h - PAD_B,
+    double w = g->width_units > 0 ? g->width_units * UNIT_W : GRAPH_W;
+    w = w < GRAPH_W_MIN ? GRAPH_W_MIN : w > GRAPH_W_MAX ? GRAPH_W_MAX : w;
+    struct frame f = {PAD_L, w - (has_right ? PAD_R_AXIS : PAD_R), PAD_T, h - PAD_B,
                       g->start_ms, g->end_ms > g->start_ms ? g->end_ms : g->start_ms + 1};
     buf_printf(b, "<svg class=\"graph\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-                  "aria-label=\"", GRAPH_W, h);
+                  "aria-label=\"", w, h);
     con_esc(b, g->title);
     buf_printf(b, "\" data-start=\"%lld\" data-end=\"%lld\" data-period=\"%d\" data-stat=\"",
                (long long)(g->start_ms / 1000), (long long)(g->end_ms / 1000), g->period_s);
@@ -232,7 +238,7 @@ void con_svg_graph(struct buf *b, const struct con_graph *g)
     if (has_right)
         axis_labels(b, &f, &right, 1);
     int64_t tt[16];
-    int nt = con_time_ticks(f.t0, f.t1, 8, tt);
+    int nt = con_time_ticks(f.t0, f.t1, (int)(w / 90.0), tt); /* 4 to 16: one per 90 units */
     for (int i = 0; i < nt; i++) {
         time_t secs = (time_t)(tt[i] / 1000);
         struct tm tm;
@@ -276,12 +282,14 @@ void con_svg_graph(struct buf *b, const struct con_graph *g)
         if (a->value < left.lo || a->value > left.hi)
             continue;
         double y = fy(&f, &left, a->value);
+        /* the label sits above its line, or below it when the line is at the top */
+        double ly = y - 4 < f.y0 + 14 ? y + 15 : y - 4;
         char s[32];
         con_fmt_value(a->value, s, sizeof s);
         buf_printf(b, "<line class=\"annotation\" stroke=\"%s\" x1=\"%.1f\" y1=\"%.1f\" "
                       "x2=\"%.1f\" y2=\"%.1f\" data-value=\"%.17g\"/>"
                       "<text class=\"annotation-label\" fill=\"%s\" x=\"%.1f\" y=\"%.1f\">",
-                   a->color, f.x0, y, f.x1, y, a->value, a->color, f.x0 + 6, y - 4);
+                   a->color, f.x0, y, f.x1, y, a->value, a->color, f.x0 + 6, ly);
         con_esc(b, a->label);
         buf_printf(b, " (%s)</text>", s);
     }

@@ -13,6 +13,7 @@
 
 struct call;
 struct http_request;
+struct sim;
 struct team;
 
 struct ctl_route {
@@ -39,6 +40,10 @@ extern const struct ctl_route ctl_chaos_routes[];
 /* journal.c: the audit journal; report.c: the drill report. */
 extern const struct ctl_route ctl_journal_routes[];
 extern const struct ctl_route ctl_report_routes[];
+/* The drill report of team's scenario as GET /_drill/report's JSON (a new object the caller
+ * deletes), or NULL when the team has no scenario. Reads the journal as stored: flush it
+ * first (journal_flush) to include the latest calls. */
+cJSON *report_build(struct sim *sim, struct team *team);
 /* snapshot.c: snapshots of teams. */
 extern const struct ctl_route ctl_snapshot_routes[];
 

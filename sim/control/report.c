@@ -675,7 +675,7 @@ static double seconds_or_null(cJSON *o, const char *name, int64_t from, int64_t 
 }
 
 /* Builds the report of team's scenario as a new object, or NULL when it runs none. */
-static cJSON *build_report(struct sim *sim, struct team *team)
+cJSON *report_build(struct sim *sim, struct team *team)
 {
     cJSON *st = scenario_status(sim, team);
     if (st == NULL)
@@ -870,7 +870,7 @@ static int ctl_report(struct call *c, const struct http_request *req)
     const char *format = ctl_arg(req, "format");
     if (format && strcmp(format, "json") && strcmp(format, "md") && strcmp(format, "html"))
         return ctl_fail(c, 400, "BadRequest", "format must be json, md or html");
-    cJSON *r = build_report(c->sim, c->team);
+    cJSON *r = report_build(c->sim, c->team);
     if (r == NULL)
         return ctl_fail(c, 404, "NotFound", "this team has no scenario to report on");
     if (format && strcmp(format, "json")) {

@@ -797,9 +797,7 @@ void rds_endpoint_hash(const char *account, const char *region, char out[13])
 
 /* ---- the contract ----------------------------------------------------------------------------- */
 
-/* The max_connections in effect on instance i: the value its engine started with, else
- * Aurora's default for its class. */
-static int effective_max_connections(const struct rds_instance *i)
+int rds_instance_max_connections(const struct rds_instance *i)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(i->applied, "max_connections");
     if (cJSON_IsString(v)) {
@@ -851,7 +849,7 @@ int rds_cluster_info(struct store *st, const char *account, const char *region, 
             continue;
         snprintf(info.writer, sizeof info.writer, "%s", members[k].id);
         snprintf(info.writer_class, sizeof info.writer_class, "%s", members[k].klass);
-        info.max_connections = effective_max_connections(&members[k]);
+        info.max_connections = rds_instance_max_connections(&members[k]);
         info.writer_available = strcmp(members[k].status, "available") == 0;
         info.writer_restarts = members[k].restarts;
         break;

@@ -126,6 +126,9 @@ struct rds_instance {
 
 void rds_cluster_clear(struct rds_cluster *c);
 void rds_instance_clear(struct rds_instance *i);
+/* The max_connections in effect on instance i: the value its engine started with (i->applied),
+ * else Aurora's default for its class. rds_cluster_info() gives the writer's. */
+int rds_instance_max_connections(const struct rds_instance *i);
 
 /* Each get fills *out (caller clears) and returns 0, 1 or -1. */
 int rds_cluster_get(const struct rds_scope *sc, const char *id, struct rds_cluster *out);

@@ -201,6 +201,10 @@ class ConsoleTest(unittest.TestCase):
         names = [a.get("data-alarm") for a in p.find("tr") if a.get("data-alarm")]
         self.assertEqual(names[0], "golden-path-rds-connections-dev")
         self.assertGreater(len(names), 1)
+        # the drill view now shows the alarm in its timeline, as the report does
+        p, _ = self.page("/console/drill")
+        report = self.check_drill_matches_report(p)
+        self.assertIn("alarm fired", [e["event"] for e in report["timeline"]])
         # Not a test of speed: the time to serve the dashboard with 3 h of data, reported.
         self.ds.control("POST", "/_drill/clock/advance", {"seconds": 3 * 3600 - 600})
         print("console: GoldenPath-dev, 3 h of data, 8 widgets: median %.1f ms (target < 50 ms)"
@@ -222,6 +226,24 @@ class ConsoleTest(unittest.TestCase):
         self.assertIn("connection-leak", body)
         self.assertIn("golden-path-rds-connections-dev", body)
         self.assertIn('data-refresh', body)
+        self.check_drill_matches_report(p)
+        # a team without a scenario says so, and the trainer still sees every team
+        p, body = self.page("/console/drill?team=" + TEAM_B)
+        self.assertIn("runs no scenario", body)
+        self.assertEqual(len(p.find("tr", data_team="000000000000")), 1)
+
+    def check_drill_matches_report(self, p):
+        """The drill view shows the report's score, timeline and objectives."""
+        report = self.ds.control("GET", "/_drill/report")
+        scores = [a["data-score"] for t, a in p.elements if "data-score" in a]
+        # the score card and the team's row in the teams table
+        self.assertEqual(scores, [str(report["score"])] * 2)
+        events = [a["data-event"] for a in p.find("li") if "data-event" in a]
+        self.assertEqual(events, [e["event"] for e in report["timeline"]])
+        met = [a["data-met"] for a in p.find("li") if "data-met" in a]
+        self.assertEqual(met, ["true" if o["met"] else "false" for o in report["objectives"]])
+        self.assertGreater(len(met), 0)
+        return report
 
     def test_unknown_dashboard_and_pages(self):
         self.page("/console/dashboards/NoSuchDashboard", status=404)

@@ -272,3 +272,9 @@ X(console_nice_ticks)
 X(console_time_ticks)
 X(console_fmt_value)
 X(console_svg_graph)
+
+/* console Logs pages: link encoding, the Insights box's time window and group= arguments
+ * (sim/console/console_logs.c; the pages end to end in tests/e2e/test_console_logs.py) */
+X(console_logs_url_encode)
+X(console_logs_window)
+X(console_logs_form_values)

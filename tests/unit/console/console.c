@@ -26,7 +26,9 @@ static void md_is(const char *md, const char *want, const char *file, int line)
 TEST(console_markdown)
 {
     MD_IS("", "");
-    MD_IS("## Golden Path (dev)\nRunbook: x.", "<h4>Golden Path (dev)</h4>\n<p>Runbook: x.</p>\n");
+    MD_IS("## Golden Path (dev)\nRunbook: x.", "<h3>Golden Path (dev)</h3>\n<p>Runbook: x.</p>\n");
+    /* the top level becomes h3, the others follow; a fence's "#" lines are no headings */
+    MD_IS("### a\n#### b\n```\n# c\n```", "<h3>a</h3>\n<h4>b</h4>\n<pre><code># c\n</code></pre>\n");
     MD_IS("# a\n###### f\n####### seven", "<h3>a</h3>\n<h6>f</h6>\n<p>####### seven</p>\n");
     MD_IS("one\ntwo\n\nthree", "<p>one\ntwo</p>\n<p>three</p>\n");
     MD_IS("**bold** *it* _it2_ `c*d`",
@@ -175,5 +177,20 @@ TEST(console_svg_graph)
     g.nannots = 0;
     con_svg_graph(&b, &g);
     T_ASSERT(strstr(b.p, "<polygon class=\"area\"") != NULL);
+    /* 60 viewBox units per grid column (12 by default): text keeps its size on wide graphs */
+    T_ASSERT(strstr(b.p, "viewBox=\"0 0 720 240\"") != NULL);
+    buf_reset(&b);
+    g.width_units = 24;
+    g.stacked = 0;
+    con_svg_graph(&b, &g);
+    T_ASSERT(strstr(b.p, "viewBox=\"0 0 1440 240\"") != NULL);
+    /* an annotation at the top of the axis has its label below the line, inside the plot */
+    buf_reset(&b);
+    an.value = 110;
+    g.left_max = 110;
+    g.nannots = 1;
+    con_svg_graph(&b, &g);
+    T_ASSERT(strstr(b.p, "y1=\"12.0\" x2=\"1424.0\" y2=\"12.0\" data-value=\"110\"") != NULL);
+    T_ASSERT(strstr(b.p, "x=\"58.0\" y=\"27.0\">alarm &lt;80&gt; (110)") != NULL);
     buf_free(&b);
 }
