@@ -89,6 +89,8 @@ const char con_css[] =
     "gap:1rem;margin-bottom:1rem}\n"
     ".drill-cols{display:grid;grid-template-columns:3fr 2fr;gap:1.5rem}\n"
     ".drill h3{font-size:1.1rem;margin:0.6rem 0 0.5rem}\n"
+    ".drill-cols section+section h3{margin-top:1.4rem}\n"
+    ".score-card th{white-space:nowrap}\n"
     ".score{margin:0.2rem 0 0.6rem}\n"
     ".score-num{font-size:3.2rem;font-weight:700;line-height:1}\n"
     ".score-num.pass{color:var(--ok)}.score-num.fail{color:var(--alarm)}\n"

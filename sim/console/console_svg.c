@@ -244,10 +244,12 @@ void con_svg_graph(struct buf *b, const struct con_graph *g)
         struct tm tm;
         gmtime_r(&secs, &tm);
         double x = fx(&f, tt[i]);
+        /* a label at the very edge ends (or starts) there, so it is never cut off */
+        const char *anchor = x + 24 > w ? "end" : x < 24 ? "start" : "middle";
         buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>"
-                      "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                      "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">"
                       "%02d:%02d</text>",
-                   x, f.y0, x, f.y1, x, f.y1 + 18, tm.tm_hour, tm.tm_min);
+                   x, f.y0, x, f.y1, x, f.y1 + 18, anchor, tm.tm_hour, tm.tm_min);
     }
     buf_printf(b, "<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
                f.x0, f.y0, f.x1 - f.x0, f.y1 - f.y0);
