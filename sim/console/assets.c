@@ -68,6 +68,7 @@ const char con_css[] =
     "svg.graph .area{opacity:0.35}\n"
     "svg.graph .annotation{stroke-width:1.5;stroke-dasharray:6 4}\n"
     "svg.graph .annotation-label{font-size:13px;font-weight:600}\n"
+    "svg.graph .annotation-band{opacity:0.14}svg.graph .annotation-fill{opacity:0.08}\n"
     ".legend{list-style:none;display:flex;flex-wrap:wrap;gap:0.3rem 1rem;margin:0.3rem 0 0;"
     "padding:0;font-size:0.85rem}\n"
     ".swatch{display:inline-block;width:0.8rem;height:0.8rem;margin-right:0.35rem;"

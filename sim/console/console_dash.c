@@ -259,6 +259,55 @@ static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
     return 0;
 }
 
+/* The value of an annotation item: a number, or for a vertical one an ISO 8601 instant (as
+ * epoch ms). Returns 0 and *out, or -1. */
+static int annotation_value(const cJSON *item, int vertical, double *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, "value");
+    if (!vertical) {
+        if (!cJSON_IsNumber(v))
+            return -1;
+        *out = v->valuedouble;
+        return 0;
+    }
+    double s;
+    if (!cJSON_IsString(v) || timefmt_parse_iso8601(v->valuestring, &s) != 0)
+        return -1;
+    *out = s * 1000.0;
+    return 0;
+}
+
+/* Reads one entry of a widget's annotations.horizontal (vertical = 0) or .vertical (1): an
+ * object {value, label, color, fill, visible} is a line, a pair [{value, label, color},
+ * {value}] a band. Returns 1 with *out set, or 0 for an entry to leave out (malformed, or
+ * "visible": false). */
+static int annotation_of(const cJSON *a, int vertical, struct con_annot *out)
+{
+    const cJSON *first = cJSON_IsArray(a) ? cJSON_GetArrayItem(a, 0) : a;
+    if (!cJSON_IsObject(first) || cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(first,
+                                                                                "visible")))
+        return 0;
+    memset(out, 0, sizeof *out);
+    out->vertical = vertical;
+    out->label = str_member(first, "label") ? str_member(first, "label") : "";
+    out->color = color_or(str_member(first, "color"), vertical ? "#5f6b7a" : "#545b64");
+    if (annotation_value(first, vertical, &out->value) != 0)
+        return 0;
+    if (cJSON_IsArray(a)) {
+        if (cJSON_GetArraySize(a) != 2 ||
+            annotation_value(cJSON_GetArrayItem(a, 1), vertical, &out->value2) != 0)
+            return 0;
+        out->band = 1;
+        return 1;
+    }
+    const char *fill = str_member(first, "fill");
+    if (fill && (strcmp(fill, vertical ? "after" : "above") == 0))
+        out->fill = CON_FILL_ABOVE;
+    else if (fill && (strcmp(fill, vertical ? "before" : "below") == 0))
+        out->fill = CON_FILL_BELOW;
+    return 1;
+}
+
 /* A metric widget: a graph of its metrics, or numbers for view singleValue. */
 static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
 {
@@ -343,14 +392,13 @@ static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
         const cJSON *ann = cJSON_GetObjectItemCaseSensitive(props, "annotations");
         cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ann, "horizontal"))
         {
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(a, "value");
-            if (!cJSON_IsObject(a) || !cJSON_IsNumber(v) || na == MAX_ANNOTS)
-                continue; /* bands ([from, to] pairs) are not drawn yet */
-            annots[na++] = (struct con_annot){
-                .label = str_member(a, "label") ? str_member(a, "label") : "",
-                .color = color_or(str_member(a, "color"), "#545b64"),
-                .value = v->valuedouble,
-            };
+            if (na < MAX_ANNOTS && annotation_of(a, 0, &annots[na]))
+                na++;
+        }
+        cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(ann, "vertical"))
+        {
+            if (na < MAX_ANNOTS && annotation_of(a, 1, &annots[na]))
+                na++;
         }
         const cJSON *left = cJSON_GetObjectItemCaseSensitive(
             cJSON_GetObjectItemCaseSensitive(props, "yAxis"), "left");

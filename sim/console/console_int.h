@@ -71,10 +71,18 @@ struct con_line {
     int n;
 };
 
+/* An annotation of a graph, as a dashboard body's "annotations" describe them: a horizontal
+ * line at value (on the left axis), or a band from value to value2; with vertical set, the
+ * values are instants (epoch ms) on the time axis. fill shades one side of a line. */
+enum con_fill { CON_FILL_NONE, CON_FILL_ABOVE, CON_FILL_BELOW }; /* vertical: after, before */
 struct con_annot {
     const char *label;
     const char *color;
     double value;
+    double value2; /* the band's other edge, when band is set */
+    int band;
+    int vertical;
+    enum con_fill fill;
 };
 
 struct con_graph {

@@ -410,8 +410,8 @@ static void connections_graph(struct buf *b, const struct inst *v, int n, int64_
         for (int j = 0; j < na && !seen; j++)
             seen = annots[j].value == (double)v[k].max_conns;
         if (!seen) {
-            annots[na] = (struct con_annot){"max_connections", "#b0261c",
-                                            (double)v[k].max_conns};
+            annots[na] = (struct con_annot){.label = "max_connections", .color = "#b0261c",
+                                            .value = (double)v[k].max_conns};
             if (isnan(top) || v[k].max_conns * 1.15 > top)
                 top = v[k].max_conns * 1.15;
             na++;

@@ -159,8 +159,15 @@ static int axis_scale(const struct con_graph *g, int right, struct con_ticks *t)
     }
     if (!right) {
         for (int i = 0; i < g->nannots; i++) {
-            lo = g->annots[i].value < lo ? g->annots[i].value : lo;
-            hi = g->annots[i].value > hi ? g->annots[i].value : hi;
+            const struct con_annot *a = &g->annots[i];
+            if (a->vertical)
+                continue;
+            lo = a->value < lo ? a->value : lo;
+            hi = a->value > hi ? a->value : hi;
+            if (a->band) {
+                lo = a->value2 < lo ? a->value2 : lo;
+                hi = a->value2 > hi ? a->value2 : hi;
+            }
         }
         if (!isnan(g->left_min))
             lo = g->left_min;
@@ -213,6 +220,62 @@ static void axis_labels(struct buf *b, const struct frame *f, const struct con_t
         buf_printf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>",
                    right ? f->x1 + 6 : f->x0 - 6, y + 4, right ? "start" : "end", s);
     }
+}
+
+/* A band between two values of the left axis (cut to the frame), its label inside at the
+ * top left. */
+static void band_annotation(struct buf *b, const struct frame *f, const struct con_ticks *t,
+                            const struct con_annot *a)
+{
+    double lo = a->value < a->value2 ? a->value : a->value2;
+    double hi = a->value < a->value2 ? a->value2 : a->value;
+    if (hi < t->lo || lo > t->hi)
+        return;
+    double y0 = fy(f, t, hi < t->hi ? hi : t->hi), y1 = fy(f, t, lo > t->lo ? lo : t->lo);
+    buf_printf(b, "<rect class=\"annotation-band\" fill=\"%s\" x=\"%.1f\" y=\"%.1f\" "
+                  "width=\"%.1f\" height=\"%.1f\" data-from=\"%.17g\" data-to=\"%.17g\"/>"
+                  "<text class=\"annotation-label\" fill=\"%s\" x=\"%.1f\" y=\"%.1f\">",
+               a->color, f->x0, y0, f->x1 - f->x0, y1 - y0, lo, hi, a->color, f->x0 + 6,
+               y0 + 14);
+    con_esc(b, a->label);
+    buf_puts(b, "</text>");
+}
+
+/* A vertical annotation: a dashed line at an instant, or a band between two, and its fill
+ * (before / after); the label at the top, beside the line. Instants outside the range are
+ * cut to it; one wholly outside is not drawn. */
+static void vertical_annotation(struct buf *b, const struct frame *f, const struct con_annot *a)
+{
+    int64_t t0 = (int64_t)a->value, t1 = a->band ? (int64_t)a->value2 : t0;
+    if (t1 < t0) {
+        int64_t x = t0;
+        t0 = t1;
+        t1 = x;
+    }
+    if (a->fill == CON_FILL_BELOW)
+        t0 = f->t0;
+    if (a->fill == CON_FILL_ABOVE)
+        t1 = f->t1;
+    if (t1 < f->t0 || t0 > f->t1)
+        return;
+    double x0 = fx(f, t0 > f->t0 ? t0 : f->t0), x1 = fx(f, t1 < f->t1 ? t1 : f->t1);
+    if (a->band || a->fill != CON_FILL_NONE)
+        buf_printf(b, "<rect class=\"annotation-band\" fill=\"%s\" x=\"%.1f\" y=\"%.1f\" "
+                      "width=\"%.1f\" height=\"%.1f\"/>",
+                   a->color, x0, f->y0, x1 - x0, f->y1 - f->y0);
+    double lx = fx(f, (int64_t)a->value);
+    if (!a->band && a->value >= (double)f->t0 && a->value <= (double)f->t1)
+        buf_printf(b, "<line class=\"annotation\" stroke=\"%s\" x1=\"%.1f\" y1=\"%.1f\" "
+                      "x2=\"%.1f\" y2=\"%.1f\" data-ts=\"%lld\"/>",
+                   a->color, lx, f->y0, lx, f->y1, (long long)((int64_t)a->value / 1000));
+    /* the label beside the line (or the band's left edge), on the side with room */
+    double at = a->band ? x0 : lx;
+    int left_side = at > (f->x0 + f->x1) / 2;
+    buf_printf(b, "<text class=\"annotation-label\" fill=\"%s\" x=\"%.1f\" y=\"%.1f\" "
+                  "text-anchor=\"%s\">",
+               a->color, left_side ? at - 4 : at + 4, f->y0 + 14, left_side ? "end" : "start");
+    con_esc(b, a->label);
+    buf_puts(b, "</text>");
 }
 
 void con_svg_graph(struct buf *b, const struct con_graph *g)
@@ -281,8 +344,24 @@ void con_svg_graph(struct buf *b, const struct con_graph *g)
     }
     for (int i = 0; i < g->nannots; i++) {
         const struct con_annot *a = &g->annots[i];
+        if (a->vertical) {
+            vertical_annotation(b, &f, a);
+            continue;
+        }
+        if (a->band) {
+            band_annotation(b, &f, &left, a);
+            continue;
+        }
         if (a->value < left.lo || a->value > left.hi)
             continue;
+        if (a->fill != CON_FILL_NONE) {
+            double y = fy(&f, &left, a->value);
+            double top = a->fill == CON_FILL_ABOVE ? f.y0 : y;
+            double bottom = a->fill == CON_FILL_ABOVE ? y : f.y1;
+            buf_printf(b, "<rect class=\"annotation-fill\" fill=\"%s\" x=\"%.1f\" y=\"%.1f\" "
+                          "width=\"%.1f\" height=\"%.1f\"/>",
+                       a->color, f.x0, top, f.x1 - f.x0, bottom - top);
+        }
         double y = fy(&f, &left, a->value);
         /* the label sits above its line, or below it when the line is at the top */
         double ly = y - 4 < f.y0 + 14 ? y + 15 : y - 4;

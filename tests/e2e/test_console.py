@@ -304,6 +304,39 @@ class ConsoleTest(unittest.TestCase):
         self.assertIn("Escapes", listing)
         self.assertNotIn(DASH, listing)
 
+    def test_annotations(self):
+        """Horizontal bands and fills, vertical lines and bands, as a dashboard body gives
+        them (CloudWatch's annotations format; PutDashboard rejects malformed ones); hidden
+        ones are left out."""
+        team = "333344445555"
+        cw = self.ds.client("cloudwatch", access_key=team)
+        cw.put_metric_data(Namespace="Shop", MetricData=[{"MetricName": "Orders", "Value": 5}])
+        now = self.ds.control("GET", "/_drill/clock?team=" + team)["nowMs"] / 1000
+        iso = lambda s: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(s))
+        ann = {"horizontal": [[{"label": "normal", "value": 2, "color": "#2ca02c"},
+                               {"value": 8}],
+                              {"label": "floor", "value": 1, "fill": "below"},
+                              {"label": "hidden", "value": 3, "visible": False}],
+               "vertical": [{"label": "deploy", "value": iso(now - 300)},
+                            [{"label": "freeze", "value": iso(now - 600)},
+                             {"value": iso(now - 420)}]]}
+        body = {"widgets": [{"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6,
+                             "properties": {"region": "us-east-1", "stat": "Sum", "period": 60,
+                                            "title": "Orders", "annotations": ann,
+                                            "metrics": [["Shop", "Orders"]]}}]}
+        cw.put_dashboard(DashboardName="Annotated", DashboardBody=json.dumps(body))
+        p, raw = self.page("/console/dashboards/Annotated?team=%s&range=15m" % team)
+        bands = p.classes("rect", "annotation-band")
+        self.assertEqual([(a.get("data-from"), a.get("data-to")) for a in bands
+                          if "data-from" in a], [("2", "8")])
+        self.assertEqual(len(bands), 2)  # the value band and the time band
+        self.assertEqual(len(p.classes("rect", "annotation-fill")), 1)
+        lines = [a for a in p.classes("line", "annotation") if "data-ts" in a]
+        self.assertEqual([a["data-ts"] for a in lines], [str(int(now - 300))])
+        for label in ("normal", "floor", "deploy", "freeze"):
+            self.assertIn(">%s" % label, raw)
+        self.assertNotIn("hidden", raw)
+
 
 if __name__ == "__main__":
     harness.main()

@@ -192,5 +192,29 @@ TEST(console_svg_graph)
     con_svg_graph(&b, &g);
     T_ASSERT(strstr(b.p, "y1=\"12.0\" x2=\"1424.0\" y2=\"12.0\" data-value=\"110\"") != NULL);
     T_ASSERT(strstr(b.p, "x=\"58.0\" y=\"27.0\">alarm &lt;80&gt; (110)") != NULL);
+    /* a band [40, 60], a line with its fill below, a vertical line and a vertical band */
+    struct con_annot more[4] = {
+        {.label = "band", .color = "#2ca02c", .value = 60, .value2 = 40, .band = 1},
+        {.label = "floor", .color = "#d62728", .value = 20, .fill = CON_FILL_BELOW},
+        {.label = "deploy", .color = "#5f6b7a", .value = (double)ts[1], .vertical = 1},
+        {.label = "window <w>", .color = "#9467bd", .value = (double)(ts[0] + 1800000),
+         .value2 = (double)(ts[0] + 2400000), .band = 1, .vertical = 1},
+    };
+    buf_reset(&b);
+    g.annots = more;
+    g.nannots = 4;
+    con_svg_graph(&b, &g);
+    T_ASSERT(strstr(b.p, "class=\"annotation-band\" fill=\"#2ca02c\"") != NULL);
+    T_ASSERT(strstr(b.p, "data-from=\"40\" data-to=\"60\"") != NULL);
+    T_ASSERT(strstr(b.p, "class=\"annotation-fill\" fill=\"#d62728\"") != NULL);
+    T_ASSERT(strstr(b.p, "data-ts=\"1767225660\"") != NULL); /* the vertical line */
+    T_ASSERT(strstr(b.p, ">window &lt;w&gt;</text>") != NULL);
+    /* one wholly outside the range is not drawn */
+    buf_reset(&b);
+    more[2].value = (double)(ts[0] - 7200000);
+    g.nannots = 3;
+    con_svg_graph(&b, &g);
+    T_ASSERT(strstr(b.p, "data-ts=") == NULL);
+    T_ASSERT(strstr(b.p, ">deploy</text>") == NULL);
     buf_free(&b);
 }
