@@ -6,7 +6,9 @@
  * start, written with metrics_put as CloudWatch would store them):
  *   AWS/RDS            DatabaseConnections, CPUUtilization, FreeableMemory per
  *                      DBClusterIdentifier, per DBClusterIdentifier + Role=WRITER and per
- *                      DBInstanceIdentifier (the writer);
+ *                      DBInstanceIdentifier (the writer); DatabaseConnections per
+ *                      DBInstanceIdentifier of each available reader (the app connects to
+ *                      the writer endpoint only: a reader holds the admin connections);
  *   AWS/RDS (proxy)    ClientConnections, DatabaseConnections,
  *                      DatabaseConnectionsCurrentlyBorrowed per ProxyName, once a proxy exists;
  *   AWS/ECS            CPUUtilization, MemoryUtilization per ClusterName + ServiceName;
@@ -32,6 +34,7 @@
 #include "sim.h"
 #include "store/logs.h"
 #include "store/metrics.h"
+#include "store/rds.h"
 #include "util/buf.h"
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
@@ -101,6 +104,27 @@ void world_elb_names(const char *env, char *lb, size_t lbn, char *tg, size_t tgn
              (unsigned long long)((h * 31 + 7) & 0xffffffffffffffffULL));
 }
 
+/* DatabaseConnections of every available reader of cluster: the admin connections, as many
+ * samples as the writer's minute has. Returns 0 or -1. */
+static int emit_readers(const struct emit *e, const char *cluster, double samples)
+{
+    struct rds_scope sc = {e->sim->store, e->team->account, e->w->cfg.region};
+    struct rds_instance *v = NULL;
+    int n = 0, rc = 0;
+    if (samples <= 0 || rds_instance_list(&sc, cluster, &v, &n) != 0)
+        return samples <= 0 ? 0 : -1;
+    struct world_stat admin = {samples, samples * WORLD_ADMIN_CONNS, WORLD_ADMIN_CONNS,
+                               WORLD_ADMIN_CONNS};
+    for (int i = 0; i < n && rc == 0; i++) {
+        if (strcmp(v[i].id, e->w->writer) == 0 || strcmp(v[i].status, "available") != 0)
+            continue;
+        const char *by_reader[] = {"DBInstanceIdentifier", v[i].id};
+        rc = put(e, "AWS/RDS", "DatabaseConnections", "Count", &admin, by_reader, 1);
+    }
+    rds_instance_free_list(v, n);
+    return rc;
+}
+
 int world_emit_minute(struct sim *sim, struct team *team, struct world *w)
 {
     struct world_minute *m = &w->minute;
@@ -132,6 +156,8 @@ int world_emit_minute(struct sim *sim, struct team *team, struct world *w)
              put(&e, "AWS/RDS", rds[i].name, rds[i].unit, s, by_role, 2) ||
              (w->writer[0] ? put(&e, "AWS/RDS", rds[i].name, rds[i].unit, s, by_writer, 1) : 0);
     }
+    if (rc == 0)
+        rc = emit_readers(&e, cluster, m->db_conns.n);
     if (rc == 0 && w->proxy_name[0]) {
         rc = put(&e, "AWS/RDS", "ClientConnections", "Count", &m->proxy_client, by_proxy, 1) ||
              put(&e, "AWS/RDS", "DatabaseConnections", "Count", &m->proxy_db, by_proxy, 1) ||

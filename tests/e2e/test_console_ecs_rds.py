@@ -352,6 +352,18 @@ class ConsoleEcsRdsTest(unittest.TestCase):
         self.assertEqual(int(m["data-ts"]), int(last["Timestamp"].timestamp()))
         self.assertGreaterEqual(last["Maximum"], 0.8 * max_conns)  # nearly full
         self.assertIn("%g of %d" % (last["Maximum"], max_conns), meters[0].text())
+        # a reader: the app connects to the writer endpoint only, so it holds the admin
+        # connections, as its meter and GetMetricStatistics both say
+        reader = [i for i in by_id if i != writer][0]
+        rm = root.find("meter", data_instance=reader)[0].attrs
+        rgot = self.cw.get_metric_statistics(
+            Namespace="AWS/RDS", MetricName="DatabaseConnections",
+            Dimensions=[{"Name": "DBInstanceIdentifier", "Value": reader}],
+            StartTime=int(rm["data-start"]), EndTime=int(rm["data-end"]), Period=60,
+            Statistics=["Maximum"])["Datapoints"]
+        rlast = max(rgot, key=lambda d: d["Timestamp"])
+        self.assertEqual(float(rm["data-value"]), rlast["Maximum"])
+        self.assertEqual(float(rm["data-value"]), 2)
         # the graph: the same last point, max_connections as the annotation
         svg = root.find("svg")[0]
         line = svg.find("polyline", data_metric="AWS/RDS DatabaseConnections " + writer)[0]
