@@ -670,6 +670,18 @@ static void page_insights(struct call *c, const struct http_request *req)
         query = default_query;
     if (range == NULL || range[0] == '\0')
         range = ranges[0].name;
+    /* a dashboard log widget's text ("SOURCE 'group' | ...") runs as it is: its groups join
+     * the selected ones */
+    char *sources[CON_MAX_GROUPS];
+    int nsources = 0;
+    const char *rest = con_split_sources(query, sources, &nsources);
+    for (int i = 0; i < nsources; i++) {
+        int dup = 0;
+        for (int j = 0; j < ngroups; j++)
+            dup |= strcmp(groups[j], sources[i]) == 0;
+        if (!dup && ngroups < CON_MAX_GROUPS)
+            groups[ngroups++] = sources[i];
+    }
 
     struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
@@ -679,8 +691,10 @@ static void page_insights(struct call *c, const struct http_request *req)
     buf_puts(b, "\">Log groups</a></p>\n<h1>Logs Insights</h1>\n");
     con_sim_time(b, c->now_ms);
     insights_form(c, b, groups, ngroups, query, range, start, end);
-    insights_results(c, b, groups, ngroups, query, start_s, end_s);
+    insights_results(c, b, groups, ngroups, rest, start_s, end_s);
     con_page_end(b);
+    for (int i = 0; i < nsources; i++)
+        free(sources[i]);
 }
 
 void con_logs_handle(struct call *c, const struct http_request *req)

@@ -279,6 +279,11 @@ class ConsoleLogs(unittest.TestCase):
                                                       ["from /test/multi-b"]])
         selected = [a["value"] for a, _ in p.find("option") if "selected" in a]
         self.assertEqual(selected, ["/test/multi-a", "/test/multi-b", "15m"])
+        # a log widget's text, SOURCE clauses and all, runs as it is
+        p, _ = self.page(insights_url(["/test/multi-a"], "SOURCE '/test/multi-b' | fields "
+                                      "@message | sort @message asc", range="15m"))
+        self.assertEqual(p.table("results")["rows"], [["from /test/multi-a"],
+                                                      ["from /test/multi-b"]])
         # no group selected: said, nothing run
         p, _ = self.page(insights_url([], "fields @message"))
         alerts = [t for a, t in p.find("p") if a.get("role") == "alert"]
