@@ -37,6 +37,7 @@
 #include "util/xmalloc.h"
 
 #define MAX_POINTS 360
+#define MAX_POINTS_INHERIT 1440
 #define MAX_LINES 32
 #define MAX_ANNOTS 16
 /* A log widget shows at most this many rows. */
@@ -52,7 +53,8 @@ struct dash {
     struct buf *b;
     const char *team;
     int64_t start_ms, end_ms;
-    int widget; /* index, for element ids */
+    int widget;  /* index, for element ids */
+    int inherit; /* the body's periodOverride is "inherit": widgets keep their period */
 };
 
 /* The string member name of o, or NULL. */
@@ -85,16 +87,19 @@ static const char *color_or(const char *c, const char *dflt)
     return c;
 }
 
-/* The period for a series: the widget's (or 300), valid for CloudWatch, and raised to a
- * multiple of 60 until the range holds at most MAX_POINTS periods. */
-static int pick_period(double asked, int64_t range_ms)
+/* The period for a series: the widget's (or 300), valid for CloudWatch. With the body's
+ * periodOverride "auto" (the default) it adapts to the range: raised to a multiple of 60
+ * until the range holds at most MAX_POINTS periods. With "inherit" the widget's period is
+ * kept (up to MAX_POINTS_INHERIT points, a bound on the page, not a CloudWatch rule). */
+static int pick_period(const struct dash *d, double asked)
 {
     int p = asked >= 1 && asked <= 86400 * 30 ? (int)asked : 300;
     if (!metricstat_period_valid(p))
         p = 300;
-    int64_t range_s = range_ms / 1000;
-    if (range_s / p > MAX_POINTS) {
-        int64_t need = (range_s + MAX_POINTS - 1) / MAX_POINTS;
+    int64_t range_s = (d->end_ms - d->start_ms) / 1000;
+    int max = d->inherit ? MAX_POINTS_INHERIT : MAX_POINTS;
+    if (range_s / p > max) {
+        int64_t need = (range_s + max - 1) / max;
         p = (int)((need + 59) / 60 * 60);
     }
     return p;
@@ -144,7 +149,7 @@ static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
     struct buf *b = d->b;
     const char *wstat = str_member(props, "stat");
     const char *wregion = str_member(props, "region");
-    int period = pick_period(num_member(props, "period", 300), d->end_ms - d->start_ms);
+    int period = pick_period(d, num_member(props, "period", 300));
     cJSON *in = cJSON_CreateObject();
     cJSON *queries = cJSON_AddArrayToObject(in, "MetricDataQueries");
     const cJSON *m;
@@ -345,7 +350,7 @@ static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
                                                : wstat ? wstat : "Average";
         const char *region = str_member(opt, "region") ? str_member(opt, "region")
                                                       : wregion ? wregion : DEFAULT_REGION;
-        int p = pick_period(num_member(opt, "period", wperiod), d->end_ms - d->start_ms);
+        int p = pick_period(d, num_member(opt, "period", wperiod));
         if (load_series(d, m, region, s, p, &series[n]) != 0)
             memset(&series[n], 0, sizeof series[n]);
         if (stat == NULL) {
@@ -406,7 +411,7 @@ static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
             .title = str_member(props, "title") ? str_member(props, "title") : "Metric graph",
             .start_ms = d->start_ms,
             .end_ms = d->end_ms,
-            .period_s = period ? period : pick_period(wperiod, d->end_ms - d->start_ms),
+            .period_s = period ? period : pick_period(d, wperiod),
             .stat = stat ? stat : (wstat ? wstat : "Average"),
             .lines = lines,
             .nlines = n,
@@ -595,7 +600,9 @@ void con_dashboard_page(struct call *c, const struct http_request *req, const ch
     c->body.max = 8u << 20;
     struct buf *b = &c->body;
     con_page_begin(b, name, team, "dashboards");
-    struct dash d = {c, b, team, 0, 0, 0};
+    struct dash d = {c, b, team, 0, 0, 0, 0};
+    const char *po = str_member(model, "periodOverride");
+    d.inherit = po && strcmp(po, "inherit") == 0;
     /* whole seconds (the graph's data-start/data-end), and the end is exclusive: one second
      * past now, so a datapoint stamped with the current sim time is shown */
     d.end_ms = c->now_ms / 1000 * 1000 + 1000;

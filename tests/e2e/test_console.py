@@ -172,13 +172,25 @@ class ConsoleTest(unittest.TestCase):
         self.assertEqual(values, [80.0, 100.0])
 
     def test_ranges_and_periods(self):
+        # the fixture's body has periodOverride "inherit": its widgets keep their 60 s
         for rng, seconds in (("15m", 900), ("3h", 10800), ("12h", 43200)):
             p, _ = self.dashboard("?range=" + rng)
             svg = p.find("svg")[0]
             self.assertEqual(int(svg["data-end"]) - int(svg["data-start"]), seconds)
-            period = int(svg["data-period"])
-            self.assertLessEqual(seconds // period, 360)
-            self.assertEqual(period, 60 if seconds <= 21600 else 120)
+            self.assertEqual(int(svg["data-period"]), 60)
+        # periodOverride "inherit": the widget's period is kept over 12 hours too
+        team = "444455556666"
+        cw = self.ds.client("cloudwatch", access_key=team)
+        cw.put_metric_data(Namespace="Shop", MetricData=[{"MetricName": "Orders", "Value": 1}])
+        widget = {"type": "metric", "x": 0, "y": 0, "width": 12, "height": 6,
+                  "properties": {"region": "us-east-1", "stat": "Sum", "period": 60,
+                                 "metrics": [["Shop", "Orders"]]}}
+        # "auto" (the default) adapts it to the range: at most 360 points
+        for override, want in (("inherit", 60), ("auto", 120)):
+            cw.put_dashboard(DashboardName="P-" + override, DashboardBody=json.dumps(
+                {"periodOverride": override, "widgets": [widget]}))
+            p, _ = self.page("/console/dashboards/P-%s?team=%s&range=12h" % (override, team))
+            self.assertEqual(int(p.find("svg")[0]["data-period"]), want, override)
 
     def test_zz_alarm_widget_after_advance(self):
         # runs last (name order): it moves the clock
