@@ -824,28 +824,43 @@ static int check_filters(struct call *c, const char *const *allowed)
 }
 
 /* Returns 1 if the cluster passes every filter. */
-static int cluster_matches(const struct rds_scope *sc, const cJSON *filters,
-                           const struct rds_cluster *cl)
+/* A filter name of a DescribeDB* call and the values a resource answers it with (an id and
+ * its ARN, or one value: v2 NULL). */
+struct filter_field {
+    const char *name, *v1, *v2;
+};
+
+/* Whether every filter of filters ([{Name, Values}]) has one of its field's values among its
+ * Values; a name not among the n fields never matches. */
+static int filters_match(const cJSON *filters, const struct filter_field *fields, int n)
 {
     const cJSON *f;
-    char arn[256];
-    rds_arn(sc, "cluster", cl->id, arn, sizeof arn);
     cJSON_ArrayForEach(f, filters) {
         const char *name = param_str(f, "Name");
         const cJSON *vals = param(f, "Values");
-        int ok;
-        if (strcmp(name, "db-cluster-id") == 0)
-            ok = filter_has(vals, cl->id) || filter_has(vals, arn);
-        else if (strcmp(name, "engine") == 0)
-            ok = filter_has(vals, doc_str(cl->doc, "Engine"));
-        else if (strcmp(name, "db-cluster-resource-id") == 0)
-            ok = filter_has(vals, doc_str(cl->doc, "DbClusterResourceId"));
-        else
-            ok = 0;
+        int ok = 0;
+        for (int i = 0; i < n && !ok; i++) {
+            if (strcmp(name, fields[i].name) == 0)
+                ok = filter_has(vals, fields[i].v1) ||
+                     (fields[i].v2 && filter_has(vals, fields[i].v2));
+        }
         if (!ok)
             return 0;
     }
     return 1;
+}
+
+static int cluster_matches(const struct rds_scope *sc, const cJSON *filters,
+                           const struct rds_cluster *cl)
+{
+    char arn[256];
+    rds_arn(sc, "cluster", cl->id, arn, sizeof arn);
+    const struct filter_field fields[] = {
+        {"db-cluster-id", cl->id, arn},
+        {"engine", doc_str(cl->doc, "Engine"), NULL},
+        {"db-cluster-resource-id", doc_str(cl->doc, "DbClusterResourceId"), NULL},
+    };
+    return filters_match(filters, fields, (int)(sizeof fields / sizeof fields[0]));
 }
 
 static int op_DescribeDBClusters(struct call *c)
@@ -1593,28 +1608,16 @@ out:
 static int instance_matches(const struct rds_scope *sc, const cJSON *filters,
                             const struct rds_instance *i)
 {
-    const cJSON *f;
     char arn[256], carn[256];
     rds_arn(sc, "db", i->id, arn, sizeof arn);
     rds_arn(sc, "cluster", i->cluster, carn, sizeof carn);
-    cJSON_ArrayForEach(f, filters) {
-        const char *name = param_str(f, "Name");
-        const cJSON *vals = param(f, "Values");
-        int ok;
-        if (strcmp(name, "db-instance-id") == 0)
-            ok = filter_has(vals, i->id) || filter_has(vals, arn);
-        else if (strcmp(name, "db-cluster-id") == 0)
-            ok = filter_has(vals, i->cluster) || filter_has(vals, carn);
-        else if (strcmp(name, "engine") == 0)
-            ok = filter_has(vals, doc_str(i->doc, "Engine"));
-        else if (strcmp(name, "dbi-resource-id") == 0)
-            ok = filter_has(vals, doc_str(i->doc, "DbiResourceId"));
-        else
-            ok = 0;
-        if (!ok)
-            return 0;
-    }
-    return 1;
+    const struct filter_field fields[] = {
+        {"db-instance-id", i->id, arn},
+        {"db-cluster-id", i->cluster, carn},
+        {"engine", doc_str(i->doc, "Engine"), NULL},
+        {"dbi-resource-id", doc_str(i->doc, "DbiResourceId"), NULL},
+    };
+    return filters_match(filters, fields, (int)(sizeof fields / sizeof fields[0]));
 }
 
 static int op_DescribeDBInstances(struct call *c)
