@@ -21,6 +21,7 @@
 
 #include "control/control_int.h"
 #include "engine/clock.h"
+#include "engine/team.h"
 #include "http/route.h"
 #include "services/service.h"
 #include "sim.h"
@@ -54,6 +55,13 @@ struct pending {
     int mutated;
 };
 
+/* A team's journal size as retention tracks it. */
+struct team_rows {
+    char account[16];
+    int64_t rows; /* entries in the store, when known */
+    int known;    /* rows was read from the store (once; again after a reset shrank it) */
+};
+
 static struct {
     struct sim *sim; /* the sim the buffered entries belong to */
     struct pending *v;
@@ -62,6 +70,9 @@ static struct {
     uv_timer_t timer;
     uint64_t last_flush; /* uv_now() of the last write */
     int started;
+    uv_timer_t trim_timer;
+    struct team_rows *teams; /* each team's number of entries, for retention */
+    int nteams;
 } jr;
 
 int journal_is_secret(const char *name)
@@ -139,6 +150,71 @@ static void pending_free(struct pending *p)
     free(p->message);
 }
 
+/* Counts one entry written for account (the teams are few: a linear look-up, the last one
+ * first). */
+static void count_entry(const char *account)
+{
+    static int last;
+    if (last < jr.nteams && strcmp(jr.teams[last].account, account) == 0) {
+        jr.teams[last].rows++;
+        return;
+    }
+    for (int i = 0; i < jr.nteams; i++) {
+        if (strcmp(jr.teams[i].account, account) == 0) {
+            jr.teams[i].rows++;
+            last = i;
+            return;
+        }
+    }
+    if (jr.teams == NULL)
+        jr.teams = xcalloc(TEAM_MAX, sizeof *jr.teams);
+    if (jr.nteams == TEAM_MAX)
+        return;
+    struct team_rows *t = &jr.teams[jr.nteams];
+    snprintf(t->account, sizeof t->account, "%s", account);
+    t->rows = 1;
+    t->known = 0; /* older entries may be in the store: counted by the next pass */
+    last = jr.nteams++;
+}
+
+/* The retention pass (JOURNAL_TRIM_MS): for each team over JOURNAL_KEEP_FIRST +
+ * JOURNAL_KEEP_LAST entries, deletes at most JOURNAL_TRIM_CHUNK of those between its first and
+ * newest kept ones, in one transaction. */
+static void on_trim(uv_timer_t *h)
+{
+    (void)h;
+    const int64_t limit = (int64_t)JOURNAL_KEEP_FIRST + JOURNAL_KEEP_LAST;
+    if (jr.nteams == 0 || jr.sim == NULL)
+        return;
+    struct store *st = jr.sim->store;
+    if (store_in_transaction(st) || store_begin(st) != 0)
+        return;
+    int rc = 0;
+    for (int i = 0; i < jr.nteams && rc == 0; i++) {
+        struct team_rows *t = &jr.teams[i];
+        if (!t->known) {
+            t->rows = store_journal_count(st, t->account);
+            t->known = t->rows >= 0;
+            rc = t->known ? 0 : -1;
+        }
+        if (rc != 0 || t->rows <= limit)
+            continue;
+        int64_t over = t->rows - limit, deleted = 0;
+        rc = store_journal_trim(st, t->account, JOURNAL_KEEP_FIRST, JOURNAL_KEEP_LAST,
+                                over < JOURNAL_TRIM_CHUNK ? (int)over : JOURNAL_TRIM_CHUNK,
+                                &deleted);
+        t->rows -= deleted;
+        if (deleted == 0)
+            t->known = 0; /* fewer than counted (a reset, a restore): count again */
+    }
+    if (rc != 0 || store_commit(st) != 0) {
+        store_rollback(st);
+        for (int i = 0; i < jr.nteams; i++)
+            jr.teams[i].known = 0;
+        fprintf(stderr, "drillsim: the journal's retention pass failed\n");
+    }
+}
+
 int journal_flush(struct sim *sim)
 {
     if (jr.n == 0)
@@ -177,8 +253,11 @@ int journal_flush(struct sim *sim)
         store_rollback(st);
         fprintf(stderr, "drillsim: %d journal entries could not be written\n", jr.n);
     }
-    for (int i = 0; i < jr.n; i++)
+    for (int i = 0; i < jr.n; i++) {
+        if (rc == 0)
+            count_entry(jr.v[i].account);
         pending_free(&jr.v[i]);
+    }
     jr.n = 0;
     return rc == 0 ? 0 : -1;
 }
@@ -214,9 +293,12 @@ void journal_start(struct sim *sim, uv_loop_t *loop)
     uv_check_init(loop, &jr.check);
     uv_check_start(&jr.check, on_check);
     uv_timer_init(loop, &jr.timer);
-    /* neither keeps the loop alive on its own */
+    uv_timer_init(loop, &jr.trim_timer);
+    uv_timer_start(&jr.trim_timer, on_trim, JOURNAL_TRIM_MS, JOURNAL_TRIM_MS);
+    /* none keeps the loop alive on its own */
     uv_unref((uv_handle_t *)&jr.check);
     uv_unref((uv_handle_t *)&jr.timer);
+    uv_unref((uv_handle_t *)&jr.trim_timer);
     jr.started = 1;
 }
 

@@ -20,6 +20,18 @@ struct call;
 struct http_request;
 struct sim;
 
+/* Retention, per team: the first JOURNAL_KEEP_FIRST entries (the drill's start, which the
+ * report reads) and the newest JOURNAL_KEEP_LAST are kept. A timer deletes what lies between
+ * once a second, at most JOURNAL_TRIM_CHUNK rows per team and pass, for the teams whose
+ * count (kept in memory, read from the store once) is over the sum: a load test cannot grow
+ * the state file without bound (beyond that many calls a second it grows until the load
+ * stops, then shrinks back), a drill under the limit costs nothing, and no pass stalls the
+ * loop for long. */
+#define JOURNAL_KEEP_FIRST 20000
+#define JOURNAL_KEEP_LAST 200000
+#define JOURNAL_TRIM_MS 1000
+#define JOURNAL_TRIM_CHUNK 1000
+
 /* Starts the per-loop-turn flush on loop. */
 void journal_start(struct sim *sim, uv_loop_t *loop);
 /* Buffers the journal entry of AWS API call c (finished, reply encoded). Never fails. */

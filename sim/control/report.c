@@ -29,7 +29,8 @@
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
 
-#define REPORT_CALLS_MAX 20000
+/* the journal keeps these first entries of a drill (JOURNAL_KEEP_FIRST) */
+#define REPORT_CALLS_MAX JOURNAL_KEEP_FIRST
 #define REPORT_MINUTES_MAX (7 * 24 * 60)
 #define RECOVERY_MINUTES 5
 #define RECOVERY_PCT 80.0

@@ -52,6 +52,59 @@ int store_journal_insert(struct store *st, const struct journal_entry *e, int n)
     return 0;
 }
 
+/* The seq of account's row at offset k from the oldest (desc 0) or the newest (desc 1) into
+ * *out. Returns 0, 1 when there are not that many rows, or -1. */
+static int seq_at(struct store *st, const char *account, int desc, int k, int64_t *out)
+{
+    sqlite3_stmt *s = store_stmt(st, desc ? "SELECT seq FROM journal WHERE account = ?1 "
+                                            "ORDER BY seq DESC LIMIT 1 OFFSET ?2"
+                                          : "SELECT seq FROM journal WHERE account = ?1 "
+                                            "ORDER BY seq LIMIT 1 OFFSET ?2");
+    sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+    sqlite3_bind_int(s, 2, k);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+int store_journal_trim(struct store *st, const char *account, int keep_first, int keep_last,
+                       int max, int64_t *deleted)
+{
+    int64_t first, last;
+    *deleted = 0;
+    int rc = seq_at(st, account, 0, keep_first - 1, &first);
+    if (rc == 0)
+        rc = seq_at(st, account, 1, keep_last - 1, &last);
+    if (rc != 0)
+        return rc < 0 ? -1 : 0; /* fewer rows than kept */
+    if (last <= first + 1)
+        return 0;
+    sqlite3_stmt *s = store_stmt(st, "DELETE FROM journal WHERE seq IN (SELECT seq FROM "
+                                     "journal WHERE account = ?1 AND seq > ?2 AND seq < ?3 "
+                                     "ORDER BY seq LIMIT ?4)");
+    sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, first);
+    sqlite3_bind_int64(s, 3, last);
+    sqlite3_bind_int(s, 4, max);
+    rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return -1;
+    *deleted = sqlite3_changes(store_db(st));
+    return 0;
+}
+
+int64_t store_journal_count(struct store *st, const char *account)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT count(*) FROM journal WHERE account = ?1");
+    sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+    int64_t n = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+    sqlite3_reset(s);
+    return n;
+}
+
 static const char *col_text(sqlite3_stmt *s, int i)
 {
     return (const char *)sqlite3_column_text(s, i);

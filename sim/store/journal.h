@@ -36,6 +36,16 @@ struct journal_entry {
 /* Inserts the n entries at e inside the caller's transaction. Returns 0 or -1. */
 int store_journal_insert(struct store *st, const struct journal_entry *e, int n);
 
+/* Retention: deletes the oldest of account's rows after its first keep_first and before its
+ * newest keep_last (both > 0), at most max of them, inside the caller's transaction. Sets
+ * *deleted. Returns 0 or -1. Reads about keep_last index entries: call it now and then, not
+ * per row. */
+int store_journal_trim(struct store *st, const char *account, int keep_first, int keep_last,
+                       int max, int64_t *deleted);
+
+/* The number of account's rows, or -1. */
+int64_t store_journal_count(struct store *st, const char *account);
+
 /* Calls fn for account's rows with seq > after and sim time >= since_ms, oldest first, at most
  * limit of them (fn returns non-zero to stop). Returns the number visited, or -1. */
 int store_journal_each(struct store *st, const char *account, int64_t after, int64_t since_ms,
