@@ -8,6 +8,7 @@
 #include "scenario/scenario.h"
 #include "store/chaos.h"
 #include "store/store.h"
+#include "store_util.h"
 #include "t.h"
 #include "unit_call.h"
 
@@ -171,13 +172,6 @@ TEST(chaos_rule_parse_errors)
     }
 }
 
-static struct store *open_store(void)
-{
-    struct store *st;
-    char *cause = NULL;
-    T_EQ_INT(store_open(":memory:", &st, &cause), 0);
-    return st;
-}
 
 TEST(store_chaos_rows)
 {

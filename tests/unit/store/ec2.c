@@ -5,18 +5,12 @@
  */
 #include "store/ec2.h"
 #include "store/store.h"
+#include "store_util.h"
 #include "t.h"
 
 #define A1 "111111111111"
 #define A2 "222222222222"
 
-static struct store *open_store(void)
-{
-    struct store *st;
-    char *cause = NULL;
-    T_EQ_INT(store_open(":memory:", &st, &cause), 0);
-    return st;
-}
 
 /* Returns the id of the default VPC / subnet i / security group of the tenant. */
 static void defaults(struct store *st, const char *account, const char *region, char vpc[32],

@@ -8,18 +8,12 @@
 
 #include "store/journal.h"
 #include "store/store.h"
+#include "store_util.h"
 #include "t.h"
 
 #define A1 "111111111111"
 #define A2 "222222222222"
 
-static struct store *open_store(void)
-{
-    struct store *st;
-    char *cause = NULL;
-    T_EQ_INT(store_open(":memory:", &st, &cause), 0);
-    return st;
-}
 
 /* Puts n entries for account, their sim_ms numbered from first. */
 static void put(struct store *st, const char *account, int first, int n)

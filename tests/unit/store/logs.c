@@ -6,6 +6,7 @@
 #include "store/logs.h"
 #include "store/logs_bloom.h"
 #include "store/store.h"
+#include "store_util.h"
 #include "t.h"
 
 #define A1 "111111111111"
@@ -14,13 +15,6 @@
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 #define DAY 86400000LL
 
-static struct store *open_store(void)
-{
-    struct store *st;
-    char *cause = NULL;
-    T_EQ_INT(store_open(":memory:", &st, &cause), 0);
-    return st;
-}
 
 /* Creates group name in (account, R1) and returns its id. */
 static int64_t mkgroup(struct store *st, const char *account, const char *name)

@@ -12,6 +12,7 @@
 #include "services/rds_int.h"
 #include "store/rds.h"
 #include "store/store.h"
+#include "store_util.h"
 #include "t.h"
 
 #define A1 "111111111111"
@@ -19,13 +20,6 @@
 #define R2 "eu-west-1"
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 
-static struct store *open_store(void)
-{
-    struct store *st;
-    char *cause = NULL;
-    T_EQ_INT(store_open(":memory:", &st, &cause), 0);
-    return st;
-}
 
 static void put_cluster(const struct rds_scope *sc, const char *id, const char *cpg)
 {

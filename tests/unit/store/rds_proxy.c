@@ -10,19 +10,13 @@
 #include "store/rds.h"
 #include "store/rds_proxy.h"
 #include "store/store.h"
+#include "store_util.h"
 #include "t.h"
 
 #define ACC "111111111111"
 #define REG "us-east-1"
 #define ARN "arn:aws:rds:us-east-1:111111111111:db-proxy:prx-0123456789abcdef0"
 
-static struct store *open_store(void)
-{
-    struct store *st;
-    char *cause = NULL;
-    T_EQ_INT(store_open(":memory:", &st, &cause), 0);
-    return st;
-}
 
 /* An Aurora cluster "c1" whose writer "c1-1" has max_connections 1000 in effect. */
 static void make_cluster(struct store *st)

@@ -8,6 +8,7 @@
 #include "store/iam.h"
 #include "store/secrets.h"
 #include "store/store.h"
+#include "store_util.h"
 #include "t.h"
 
 #define A1 "111111111111"
@@ -17,13 +18,6 @@
 #define T0 1767225600000LL /* 2026-01-01T00:00:00Z */
 #define ARN1 "arn:aws:secretsmanager:us-east-1:111111111111:secret:db/creds-AbC123"
 
-static struct store *open_store(void)
-{
-    struct store *st;
-    char *cause = NULL;
-    T_EQ_INT(store_open(":memory:", &st, &cause), 0);
-    return st;
-}
 
 /* Creates secret db/creds in (A1, R1) with one AWSCURRENT version holding value. */
 static void mksecret(struct store *st, const char *value)

@@ -8,6 +8,7 @@
 #include "store/snapshot.h"
 #include "store/store.h"
 #include "store/team_rows.h"
+#include "store_util.h"
 #include "t.h"
 #include "util/buf.h"
 
@@ -17,13 +18,6 @@
 #define A2 "222222222222"
 #define A3 "333333333333"
 
-static struct store *open_store(void)
-{
-    struct store *st;
-    char *cause = NULL;
-    T_EQ_INT(store_open(":memory:", &st, &cause), 0);
-    return st;
-}
 
 static void sql(struct store *st, const char *text)
 {
