@@ -18,11 +18,8 @@ class Failover(unittest.TestCase):
         wu.need_tools(self, "faketime", "curl", "aws")
 
     def test_failover_impact_then_recovery_without_remediation(self):
-        ds = wu.start_drill("failover", app=True)
-        try:
+        with wu.drill("failover", app=True) as ds:
             self._drill(ds)
-        finally:
-            ds.stop()
 
     def _drill(self, ds):
         rb = wu.Runbook(ds)

@@ -19,11 +19,8 @@ class ConnectionLeakRunbook(unittest.TestCase):
         wu.need_tools(self, "faketime", "jq", "curl", "aws")
 
     def test_runbook_finds_the_leak_and_its_resolution_fixes_it(self):
-        ds = wu.start_drill("connection-leak", app=True)
-        try:
+        with wu.drill("connection-leak", app=True) as ds:
             self._drill(ds)
-        finally:
-            ds.stop()
 
     def _drill(self, ds):
         rb = wu.Runbook(ds)

@@ -26,11 +26,8 @@ class TaskOverloadRunbook(unittest.TestCase):
         wu.need_tools(self, "faketime", "jq", "curl", "aws")
 
     def test_runbook_finds_the_overload_and_scaling_down_fixes_it(self):
-        ds = wu.start_drill("task-overload", app=True)
-        try:
+        with wu.drill("task-overload", app=True) as ds:
             self._drill(ds)
-        finally:
-            ds.stop()
 
     def _drill(self, ds):
         rb = wu.Runbook(ds)

@@ -23,11 +23,8 @@ CREATE = """aws rds create-db-proxy \\
 class ProxyBudget(unittest.TestCase):
     def test_proxy_bounds_database_connections_under_a_leak(self):
         wu.need_tools(self, "aws")
-        ds = wu.start_drill("connection-leak")
-        try:
+        with wu.drill("connection-leak") as ds:
             self._drill(ds)
-        finally:
-            ds.stop()
 
     def wait(self, ds, what, pred, limit_s=900):
         for _ in range(limit_s // 30):

@@ -33,11 +33,8 @@ class SurgeScaleOut(unittest.TestCase):
         shutil.rmtree(self.dir)
 
     def test_surge_scales_out_through_alarm_high(self):
-        ds = wu.start_drill("surge", extra=["--share", self.dir])
-        try:
+        with wu.drill("surge", extra=["--share", self.dir]) as ds:
             self._drill(ds)
-        finally:
-            ds.stop()
 
     def _drill(self, ds):
         cw = ds.client("cloudwatch")

@@ -11,6 +11,7 @@ overridesslcommonname customization), so the commands stay the runbook's text.
 To add a runbook command: copy it from /work/shared/seed/connection-exhaustion-runbook.md into
 RUNBOOK below with {env} left in place (it is filled in with "dev" or the drill's env).
 """
+import contextlib
 import datetime
 import json
 import shutil
@@ -85,6 +86,29 @@ def start_drill(scenario, app=False, extra=(), data=":memory:"):
     if app:
         args += ["--app-port", "0"]
     return harness.Drillsim(data=data, args=args).start()
+
+
+@contextlib.contextmanager
+def drill(scenario, **kw):
+    """A drill (start_drill's arguments) for the length of a with block, stopped after."""
+    ds = start_drill(scenario, **kw)
+    try:
+        yield ds
+    finally:
+        ds.stop()
+
+
+def assert_alarm_seen(test, ds, rb):
+    """The runbook's first look shows the incident: step 4's connection pattern (the
+    pre-roll's last hour before the drill, ending above the alarm's 80), the alarm in ALARM
+    and its notification published. Returns the pattern's (time, value) rows."""
+    rows = rb.connection_pattern()
+    test.assertTrue(rows and all(ts < at(0) for ts, _ in rows), rows)
+    test.assertGreater(rows[-1][1], 80, rows)
+    test.assertEqual(alarm_state(ds), "ALARM")
+    alarms = [b for _, b in sns_alarm_messages(ds) if b["NewStateValue"] == "ALARM"]
+    test.assertTrue(alarms, "no ALARM notification on golden-path-alarms")
+    return rows
 
 
 def advance(ds, seconds, step=600):
