@@ -299,7 +299,14 @@ static void commands(struct buf *b, const cJSON *r, int64_t start_ms)
     }
     if (n == 0)
         buf_puts(b, "<tr><td colspan=\"4\">No API calls yet.</td></tr>\n");
-    buf_puts(b, "</tbody></table></div></section>\n");
+    buf_puts(b, "</tbody></table></div>\n");
+    double skipped = num_of(r, "callsSkipped");
+    if (skipped > 0)
+        buf_printf(b, "<p class=\"muted\" data-skipped=\"%.0f\">The report reads the first "
+                      "20,000 calls and the newest 1,000: %.0f calls between them are not "
+                      "shown.</p>\n",
+                   skipped, skipped);
+    buf_puts(b, "</section>\n");
 }
 
 /* The selected team's drill, or a note that it runs none. */

@@ -29,8 +29,10 @@
 #include "util/timefmt.h"
 #include "util/xmalloc.h"
 
-/* the journal keeps these first entries of a drill (JOURNAL_KEEP_FIRST) */
+/* the journal keeps these first entries of a drill (JOURNAL_KEEP_FIRST); past them the
+ * report reads the newest REPORT_TAIL_CALLS */
 #define REPORT_CALLS_MAX JOURNAL_KEEP_FIRST
+#define REPORT_TAIL_CALLS 1000
 #define REPORT_MINUTES_MAX (7 * 24 * 60)
 #define RECOVERY_MINUTES 5
 #define RECOVERY_PCT 80.0
@@ -52,6 +54,8 @@ struct rctx {
     int64_t now_ms; /* the report's present: the team's clock, or when the scenario stopped */
     struct owned_call *calls;
     int ncalls, cap;
+    int64_t last_seq;       /* the seq of the last call read */
+    int64_t calls_skipped;  /* journal entries between the first and the newest read */
     cJSON *world; /* world_status, or NULL when the world stopped */
     int max_conns;
 };
@@ -75,6 +79,7 @@ static int collect(void *ctx, const struct journal_entry *e)
     }
     o->c = (struct rpt_call){e->sim_ms, o->service, o->operation, o->params, e->status,
                              o->error, o->message, e->attempt, e->mutated};
+    x->last_seq = e->seq;
     return 0;
 }
 
@@ -706,6 +711,13 @@ cJSON *report_build(struct sim *sim, struct team *team)
             x.max_conns = ci.max_connections;
     }
     store_journal_each(sim->store, team->account, 0, 0, REPORT_CALLS_MAX, collect, &x);
+    if (x.ncalls == REPORT_CALLS_MAX) {
+        /* a long journal: its newest calls too, so "what the team did" stays current */
+        int64_t total = store_journal_count(sim->store, team->account);
+        store_journal_tail(sim->store, team->account, x.last_seq, REPORT_TAIL_CALLS, collect,
+                           &x);
+        x.calls_skipped = total > x.ncalls ? total - x.ncalls : 0;
+    }
 
     cJSON *r = cJSON_CreateObject();
     const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "name"));
@@ -859,6 +871,7 @@ cJSON *report_build(struct sim *sim, struct team *team)
     cJSON_AddItemToObject(r, "timeline", tl);
     cJSON_AddItemToObject(r, "objectives", objs);
     add_commands(&x, r);
+    cJSON_AddNumberToObject(r, "callsSkipped", (double)x.calls_skipped);
     cJSON_AddItemToObject(r, "scoring", explain);
     rctx_free(&x);
     cJSON_Delete(st);

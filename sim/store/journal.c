@@ -110,19 +110,18 @@ static const char *col_text(sqlite3_stmt *s, int i)
     return (const char *)sqlite3_column_text(s, i);
 }
 
-int store_journal_each(struct store *st, const char *account, int64_t after, int64_t since_ms,
-                       int limit, int (*fn)(void *ctx, const struct journal_entry *e), void *ctx)
+#define ENTRY_COLUMNS                                                                          \
+    "seq, region, sim_ms, wall_ms, service, operation, params, status, error, message, "       \
+    "attempt, mutated, client"
+
+/* Calls fn for each row of s (bound; its columns ENTRY_COLUMNS) until fn returns non-zero.
+ * Returns the number visited, or -1. */
+static int each_row(sqlite3_stmt *s, const char *account,
+                    int (*fn)(void *ctx, const struct journal_entry *e), void *ctx)
 {
-    sqlite3_stmt *s = store_stmt(st, "SELECT seq, region, sim_ms, wall_ms, service, operation, "
-                                      "params, status, error, message, attempt, mutated, client "
-                                      "FROM journal WHERE account = ?1 AND seq > ?2 "
-                                      "AND sim_ms >= ?4 ORDER BY seq LIMIT ?3");
-    sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 2, after);
-    sqlite3_bind_int(s, 3, limit);
-    sqlite3_bind_int64(s, 4, since_ms);
-    int n = 0, rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int n = 0;
+    int rc = sqlite3_step(s);
+    while (rc == SQLITE_ROW) {
         struct journal_entry e = {
             .seq = sqlite3_column_int64(s, 0),
             .account = account,
@@ -144,9 +143,34 @@ int store_journal_each(struct store *st, const char *account, int64_t after, int
             rc = SQLITE_DONE;
             break;
         }
+        rc = sqlite3_step(s);
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? n : -1;
+}
+
+int store_journal_each(struct store *st, const char *account, int64_t after, int64_t since_ms,
+                       int limit, int (*fn)(void *ctx, const struct journal_entry *e), void *ctx)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM journal WHERE account = ?1 "
+                                     "AND seq > ?2 AND sim_ms >= ?4 ORDER BY seq LIMIT ?3");
+    sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after);
+    sqlite3_bind_int(s, 3, limit);
+    sqlite3_bind_int64(s, 4, since_ms);
+    return each_row(s, account, fn, ctx);
+}
+
+int store_journal_tail(struct store *st, const char *account, int64_t after, int limit,
+                       int (*fn)(void *ctx, const struct journal_entry *e), void *ctx)
+{
+    sqlite3_stmt *s = store_stmt(st, "SELECT " ENTRY_COLUMNS " FROM (SELECT " ENTRY_COLUMNS
+                                     " FROM journal WHERE account = ?1 AND seq > ?2 ORDER BY "
+                                     "seq DESC LIMIT ?3) ORDER BY seq");
+    sqlite3_bind_text(s, 1, account, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, after);
+    sqlite3_bind_int(s, 3, limit);
+    return each_row(s, account, fn, ctx);
 }
 
 /* Steps s for one text column into out; returns 0, 1 when no row, or -1. */

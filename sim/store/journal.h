@@ -52,6 +52,11 @@ int store_journal_each(struct store *st, const char *account, int64_t after, int
                        int limit,
                        int (*fn)(void *ctx, const struct journal_entry *e), void *ctx);
 
+/* As store_journal_each, for the newest limit rows of account with seq > after (oldest of
+ * them first). */
+int store_journal_tail(struct store *st, const char *account, int64_t after, int limit,
+                       int (*fn)(void *ctx, const struct journal_entry *e), void *ctx);
+
 /* The value of SSM parameter name in (account, region) into out (cut to outlen). Returns 0,
  * 1 when there is none, or -1. */
 int store_report_ssm_value(struct store *st, const char *account, const char *region,

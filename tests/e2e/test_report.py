@@ -9,6 +9,7 @@ create-db-proxy) appear as hints with their fix. The calm drill rewards doing no
 task-overload counts a scale-down as its fix and a restart as none.
 Markdown and HTML render the same report.
 """
+import http.client
 import re
 import unittest
 import urllib.request
@@ -200,6 +201,39 @@ class CalmReport(unittest.TestCase):
         finally:
             ds.stop()
 
+    def test_a_long_journal_reports_its_first_and_newest_calls(self):
+        """Past the first 20,000 calls the report reads the newest 1,000 and says how many
+        between it skipped; the drill view's latest calls stay current."""
+        ds = self.start()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", ds.port, timeout=30)
+            auth = ("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/ssm/"
+                    "aws4_request, SignedHeaders=host, Signature=0")
+
+            def call(target, body):
+                conn.request("POST", "/", body=body, headers={
+                    "X-Amz-Target": "AmazonSSM." + target, "Authorization": auth,
+                    "Content-Type": "application/x-amz-json-1.1"})
+                r = conn.getresponse()
+                r.read()
+                return r.status
+
+            for _ in range(21100):
+                self.assertEqual(call("DescribeParameters", "{}"), 200)
+            self.assertEqual(call("GetParameter", '{"Name": "/the/newest/call"}'), 400)
+            conn.close()
+            r = ds.control("GET", "/_drill/report")
+            self.assertEqual(r["callsSkipped"], 21101 - 20000 - 1000)
+            last = r["commands"][-1]
+            self.assertEqual((last["operation"], last["count"]), ("GetParameter", 1))
+            self.assertIn("ParameterNotFound", last["outcome"])
+            with urllib.request.urlopen(ds.endpoint + "/console/drill", timeout=30) as page:
+                html = page.read().decode()
+            self.assertIn('data-skipped="101"', html)
+            self.assertIn("ParameterNotFound", html)
+        finally:
+            ds.stop()
+
 
 class OverloadReport(unittest.TestCase):
     """task-overload: the root cause is too many tasks; bringing the desired count down fixes it
@@ -228,7 +262,6 @@ class OverloadReport(unittest.TestCase):
         self.assertFalse(r["rootCauseFixed"])
         self.assertIn("no RDS Proxy was created", r["rootCause"]["summary"])
         self.assertLessEqual(r["score"], 50)
-
 
 class NoScenario(unittest.TestCase):
     def test_404_without_a_scenario_and_400_for_a_bad_format(self):

@@ -191,6 +191,7 @@ X(store_logs_retention)
 X(store_logs_bloom_scan_matches_naive)
 X(store_logs_bloom_rollback_and_forget)
 X(store_journal_trim)
+X(store_journal_tail)
 
 /* insights: filter patterns (sim/insights/filter_pattern*.c; cases in
  * tests/unit/insights/filter_pattern_cases.txt) */

@@ -1,7 +1,7 @@
 /*
  * Tests of sim/store/journal.c's retention: store_journal_trim keeps a team's first and
  * newest entries, deletes the oldest of those between in chunks, never touches another
- * team's, and store_journal_count follows.
+ * team's, and store_journal_count follows; store_journal_tail reads a team's newest.
  */
 #include <stdio.h>
 #include <string.h>
@@ -74,5 +74,22 @@ TEST(store_journal_trim)
     T_EQ_INT(deleted, 0);
     ENTRIES_ARE(st, A2, "100 101 102");
     T_EQ_INT(store_journal_count(st, "333333333333"), 0);
+    store_close(st);
+}
+
+TEST(store_journal_tail)
+{
+    struct store *st = open_store();
+    put(st, A1, 1, 10); /* seq 1..10 */
+    put(st, A2, 100, 3);
+    put(st, A1, 11, 2);
+    /* the newest 4 of A1, oldest of them first */
+    struct seen s = {""};
+    T_EQ_INT(store_journal_tail(st, A1, 0, 4, collect, &s), 4);
+    T_EQ_STR(s.text, "9 10 11 12");
+    /* after a seq: only what follows it, however many are asked for */
+    struct seen rest = {""};
+    T_EQ_INT(store_journal_tail(st, A1, 7, 100, collect, &rest), 5);
+    T_EQ_STR(rest.text, "8 9 10 11 12");
     store_close(st);
 }
