@@ -90,8 +90,8 @@ void con_live_end(struct buf *b)
                 "<script src=\"/console/assets/console.js\" defer></script>\n");
 }
 
-/* Starts an HTML reply on c. */
-struct buf *con_html_reply(struct call *c, int status)
+/* Starts an HTML reply on c (status, content type, an empty body) and returns the body. */
+static struct buf *html_reply(struct call *c, int status)
 {
     c->status = status;
     c->content_type = "text/html; charset=utf-8";
@@ -100,11 +100,17 @@ struct buf *con_html_reply(struct call *c, int status)
     return &c->body;
 }
 
+struct buf *con_page(struct call *c, int status, const char *title, const char *nav)
+{
+    struct buf *b = html_reply(c, status);
+    con_page_begin(b, title, c->team ? c->team->account : DEFAULT_ACCOUNT, nav);
+    return b;
+}
+
 void con_error_page(struct call *c, int status, const char *title, const char *message)
 {
-    struct buf *b = con_html_reply(c, status);
+    struct buf *b = con_page(c, status, title, NULL);
     const char *team = c->team ? c->team->account : DEFAULT_ACCOUNT;
-    con_page_begin(b, title, team, NULL);
     buf_puts(b, "<h1>");
     con_esc(b, title);
     buf_puts(b, "</h1>\n<p>");
@@ -151,9 +157,8 @@ static void home_dash(void *arg, const struct dashboard_row *row)
 static void page_home(struct call *c, const struct http_request *req)
 {
     (void)req;
-    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
-    con_page_begin(b, "Home", team, "home");
+    struct buf *b = con_page(c, 200, "Home", "home");
     buf_puts(b, "<h1>drillsim console</h1>\n");
     con_sim_time(b, c->now_ms);
     buf_puts(b, "<div class=\"cards\">\n<section class=\"card\"><h2><a href=\"/console/"
@@ -207,9 +212,8 @@ static void dash_row(void *arg, const struct dashboard_row *row)
 static void page_dashboards(struct call *c, const struct http_request *req)
 {
     (void)req;
-    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
-    con_page_begin(b, "Dashboards", team, "dashboards");
+    struct buf *b = con_page(c, 200, "Dashboards", "dashboards");
     buf_puts(b, "<h1>Dashboards</h1>\n<table>\n<caption class=\"muted\">CloudWatch dashboards "
                 "of this team</caption>\n<thead><tr><th scope=\"col\">Name</th>"
                 "<th scope=\"col\">Last modified (UTC)</th><th scope=\"col\">Size (bytes)</th>"
@@ -291,9 +295,8 @@ static void page_alarms(struct call *c, const struct http_request *req)
     const char *region = con_arg(req, "region");
     if (region == NULL || region[0] == '\0' || strlen(region) > 31)
         region = DEFAULT_REGION;
-    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
-    con_page_begin(b, "Alarms", team, "alarms");
+    struct buf *b = con_page(c, 200, "Alarms", "alarms");
     buf_puts(b, "<h1>Alarms</h1>\n");
     con_sim_time(b, c->now_ms);
     con_live_begin(b);

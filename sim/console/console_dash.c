@@ -594,12 +594,7 @@ void con_dashboard_page(struct call *c, const struct http_request *req, const ch
         if (strcmp(range, ranges[i].name) == 0)
             ri = i;
     }
-    c->status = 200;
-    c->content_type = "text/html; charset=utf-8";
-    buf_reset(&c->body);
-    c->body.max = 8u << 20;
-    struct buf *b = &c->body;
-    con_page_begin(b, name, team, "dashboards");
+    struct buf *b = con_page(c, 200, name, "dashboards");
     struct dash d = {c, b, team, 0, 0, 0, 0};
     const char *po = str_member(model, "periodOverride");
     d.inherit = po && strcmp(po, "inherit") == 0;

@@ -467,9 +467,7 @@ static void teams_table(struct buf *b, struct call *c, const struct http_request
 void con_drill_page(struct call *c, const struct http_request *req)
 {
     journal_flush(c->sim);
-    struct buf *b = con_html_reply(c, 200);
-    const char *team = c->team->account;
-    con_page_begin(b, "Drill", team, "drill");
+    struct buf *b = con_page(c, 200, "Drill", "drill");
     buf_puts(b, "<h1>Drill</h1>\n");
     con_sim_time(b, c->now_ms);
     con_live_begin(b);

@@ -219,8 +219,7 @@ static void cluster_section(struct call *c, struct buf *b, const cJSON *cl)
 /* /console/ecs: the region's clusters, each with its services. */
 static void page_clusters(struct call *c)
 {
-    struct buf *b = con_html_reply(c, 200);
-    con_page_begin(b, "ECS clusters", c->team->account, "ecs");
+    struct buf *b = con_page(c, 200, "ECS clusters", "ecs");
     buf_puts(b, "<h1>Elastic Container Service: clusters</h1>\n");
     con_sim_time(b, c->now_ms);
     buf_puts(b, "<p class=\"muted\">Region ");
@@ -513,8 +512,7 @@ static void page_service(struct call *c, const struct http_request *req)
     const char *team = c->team->account;
     char title[600];
     snprintf(title, sizeof title, "Service %.256s", con_str(s, "serviceName"));
-    struct buf *b = con_html_reply(c, 200);
-    con_page_begin(b, title, team, "ecs");
+    struct buf *b = con_page(c, 200, title, "ecs");
     buf_puts(b, "<p class=\"muted\"><a href=\"/console/ecs?team=");
     con_url_encode(b, team);
     buf_puts(b, "\">ECS clusters</a> &rsaquo; Cluster ");

@@ -133,8 +133,6 @@ void con_ecs_handle(struct call *c, const struct http_request *req);
 void con_rds_handle(struct call *c, const struct http_request *req);
 /* /console/drill: the trainer's view (console_drill.c). */
 void con_drill_page(struct call *c, const struct http_request *req);
-/* Starts an HTML reply on c (status, content type, an empty body) and returns the body. */
-struct buf *con_html_reply(struct call *c, int status);
 /* The part of a page the script refreshes every 10 s: con_live_begin() opens it
  * (<div id="live" data-refresh>), con_live_end() closes it and adds the script. One per page. */
 void con_live_begin(struct buf *b);
@@ -144,6 +142,10 @@ void con_sim_time(struct buf *b, int64_t now_ms);
 /* The value of URL argument name of req, or NULL. */
 const char *con_arg(const struct http_request *req, const char *name);
 
+/* Starts a page: an HTML reply on c with status (content type, an empty body of at most
+ * 8 MB) and its frame (con_page_begin) for c's team. Returns the body to write the page
+ * into; end it with con_page_end(). */
+struct buf *con_page(struct call *c, int status, const char *title, const char *nav);
 /* An HTML error page with the given status. */
 void con_error_page(struct call *c, int status, const char *title, const char *message);
 

@@ -226,9 +226,8 @@ static int group_row(void *ctx, const struct logs_group *g)
 static void page_groups(struct call *c, const struct http_request *req)
 {
     (void)req;
-    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
-    con_page_begin(b, "Log groups", team, "logs");
+    struct buf *b = con_page(c, 200, "Log groups", "logs");
     buf_puts(b, "<h1>Log groups</h1>\n");
     con_sim_time(b, c->now_ms);
     buf_puts(b, "<p><a href=\"");
@@ -411,9 +410,8 @@ static void page_group(struct call *c, const struct http_request *req)
             goto out;
         }
     }
-    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
-    con_page_begin(b, g.name, team, "logs");
+    struct buf *b = con_page(c, 200, g.name, "logs");
     buf_puts(b, "<p class=\"crumbs\"><a href=\"/console/logs");
     team_arg(b, team);
     buf_puts(b, "\">Log groups</a></p>\n<h1>Log group <span class=\"break\">");
@@ -683,9 +681,8 @@ static void page_insights(struct call *c, const struct http_request *req)
             groups[ngroups++] = sources[i];
     }
 
-    struct buf *b = con_html_reply(c, 200);
     const char *team = c->team->account;
-    con_page_begin(b, "Logs Insights", team, "logs");
+    struct buf *b = con_page(c, 200, "Logs Insights", "logs");
     buf_puts(b, "<p class=\"crumbs\"><a href=\"/console/logs");
     team_arg(b, team);
     buf_puts(b, "\">Log groups</a></p>\n<h1>Logs Insights</h1>\n");

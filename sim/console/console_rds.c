@@ -215,8 +215,7 @@ static void proxies_section(struct call *c, struct buf *b)
 static void page_clusters(struct call *c)
 {
     const char *team = c->team->account;
-    struct buf *b = con_html_reply(c, 200);
-    con_page_begin(b, "RDS databases", team, "rds");
+    struct buf *b = con_page(c, 200, "RDS databases", "rds");
     buf_puts(b, "<h1>Amazon RDS: databases</h1>\n");
     con_sim_time(b, c->now_ms);
     struct invoke_error err;
@@ -503,8 +502,7 @@ static void page_cluster(struct call *c, const struct http_request *req)
     }
     char title[300];
     snprintf(title, sizeof title, "DB cluster %.200s", cid);
-    struct buf *b = con_html_reply(c, 200);
-    con_page_begin(b, title, team, "rds");
+    struct buf *b = con_page(c, 200, title, "rds");
     buf_puts(b, "<p class=\"muted\"><a href=\"/console/rds?team=");
     con_url_encode(b, team);
     buf_puts(b, "\">RDS databases</a></p>\n<h1>");
