@@ -119,22 +119,9 @@ static int load_series(struct dash *d, const cJSON *m, const char *region, const
                                 str_member(dm, "value") ? str_member(dm, "value") : "");
         cJSON_AddItemToArray(dims, o);
     }
-    struct ms_query q = {
-        .account = d->team,
-        .region = region,
-        .ns = str_member(m, "namespace"),
-        .metric = str_member(m, "metricName"),
-        .dims = dims,
-        .stat = stat,
-        .period_s = period,
-        .start_ms = d->start_ms,
-        .end_ms = d->end_ms,
-        .now_ms = d->c->now_ms,
-    };
-    memset(s, 0, sizeof *s);
-    int rc = -1;
-    if (q.ns && q.metric && metricstat_valid(stat))
-        rc = metricstat_series(d->c->sim->store, &q, s);
+    int rc = con_metric_series_dims(d->c, region, str_member(m, "namespace"),
+                                    str_member(m, "metricName"), dims, stat, period,
+                                    d->start_ms, d->end_ms, s);
     cJSON_Delete(dims);
     return rc;
 }

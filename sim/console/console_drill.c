@@ -309,8 +309,8 @@ static void commands(struct buf *b, const cJSON *r, int64_t start_ms)
     buf_puts(b, "</section>\n");
 }
 
-/* The selected team's drill, or a note that it runs none. */
-static void drill_team(struct buf *b, struct call *c)
+/* The selected team's drill, or a note that it runs none. Returns its score, or -1. */
+static int drill_team(struct buf *b, struct call *c)
 {
     buf_puts(b, "<section class=\"drill\" aria-labelledby=\"team-h\"><h2 id=\"team-h\">Team ");
     con_esc(b, c->team->account);
@@ -322,7 +322,7 @@ static void drill_team(struct buf *b, struct call *c)
                     "</section>\n");
         cJSON_Delete(r);
         cJSON_Delete(st);
-        return;
+        return -1;
     }
     buf_puts(b, ": ");
     con_esc(b, str_of(r, "scenario"));
@@ -338,8 +338,10 @@ static void drill_team(struct buf *b, struct call *c)
     buf_puts(b, "</div>\n</div>\n");
     commands(b, r, start_ms);
     buf_puts(b, "</section>\n");
+    int score = (int)num_of(r, "score");
     cJSON_Delete(r);
     cJSON_Delete(st);
+    return score;
 }
 
 /* A number member of o as text ("-" when absent or not a number). */
@@ -429,8 +431,10 @@ static int team_score(struct call *c, const cJSON *t)
     return score;
 }
 
-/* Every team: GET /_drill/teams (the control API's own handler) as a table with scores. */
-static void teams_table(struct buf *b, struct call *c, const struct http_request *req)
+/* Every team: GET /_drill/teams (the control API's own handler) as a table with scores;
+ * the selected team's (selected_score) was computed by drill_team(). */
+static void teams_table(struct buf *b, struct call *c, const struct http_request *req,
+                        int selected_score)
 {
     const struct ctl_route *route = NULL;
     for (const struct ctl_route *r = ctl_drill_routes; r->method && route == NULL; r++) {
@@ -455,7 +459,10 @@ static void teams_table(struct buf *b, struct call *c, const struct http_request
     const cJSON *t;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(tc.out, "teams"))
     {
-        int score = n++ < SCORED_TEAMS ? team_score(c, t) : -1;
+        const char *acct = str_of(t, "team");
+        int score = acct && strcmp(acct, c->team->account) == 0 ? selected_score
+                    : n++ < SCORED_TEAMS                        ? team_score(c, t)
+                                                                : -1;
         team_row(b, t, score, c->team->account);
     }
     if (tc.out == NULL)
@@ -471,8 +478,8 @@ void con_drill_page(struct call *c, const struct http_request *req)
     buf_puts(b, "<h1>Drill</h1>\n");
     con_sim_time(b, c->now_ms);
     con_live_begin(b);
-    drill_team(b, c);
-    teams_table(b, c, req);
+    int score = drill_team(b, c);
+    teams_table(b, c, req, score);
     con_live_end(b);
     con_page_end(b);
 }

@@ -11,7 +11,7 @@
  *
  * Every value comes from the ECS handlers themselves, called through invoke() as a client's
  * call would reach them, so the page shows what the CLI shows; metrics come from
- * metricstat_series() (con_metric_series(), defined here for every console page).
+ * metricstat_series() (con_metric_series(), console_util.c).
  * To show another member: read it from the handler's output document where the others are.
  */
 #include "console/console_int.h"
@@ -23,7 +23,6 @@
 #include <cjson/cJSON.h>
 
 #include "engine/metricmath.h"
-#include "engine/metricstat.h"
 #include "http/route.h"
 #include "invoke.h"
 #include "sim.h"
@@ -39,41 +38,6 @@
 /* The graphs' range and period. */
 #define GRAPH_RANGE_S (3 * 3600)
 #define GRAPH_PERIOD_S 60
-
-int con_metric_series(struct call *c, const char *ns, const char *metric,
-                      const char *const *dims, int ndims, const char *stat, int period_s,
-                      int64_t start_ms, int64_t end_ms, struct mm_series *out)
-{
-    memset(out, 0, sizeof *out);
-    if (!metricstat_valid(stat) || !metricstat_period_valid(period_s))
-        return -1;
-    cJSON *d = cJSON_CreateArray();
-    for (int i = 0; i < ndims; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Name", dims[2 * i]);
-        cJSON_AddStringToObject(o, "Value", dims[2 * i + 1]);
-        cJSON_AddItemToArray(d, o);
-    }
-    struct ms_query q = {
-        .account = c->team->account,
-        .region = c->tenant.region,
-        .ns = ns,
-        .metric = metric,
-        .dims = d,
-        .stat = stat,
-        .period_s = period_s,
-        .start_ms = start_ms,
-        .end_ms = end_ms,
-        .now_ms = c->now_ms,
-    };
-    int rc = metricstat_series(c->sim->store, &q, out);
-    cJSON_Delete(d);
-    if (rc != 0) {
-        mm_series_clear(out);
-        memset(out, 0, sizeof *out);
-    }
-    return rc;
-}
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 

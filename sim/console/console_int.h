@@ -108,11 +108,16 @@ void con_svg_graph(struct buf *b, const struct con_graph *g);
 /* Returns a palette colour for series i ("#1f77b4", ... CloudWatch's order). */
 const char *con_palette(int i);
 
-/* One metric of the team's region with the dimensions dims[0..ndims) (name, value pairs)
- * from metricstat_series(), the code GetMetricStatistics runs, over [start_ms, end_ms) at
+/* One metric of the team in region with dims (an array of {"Name", "Value"}) from
+ * metricstat_series(), the code GetMetricStatistics runs, over [start_ms, end_ms) at
  * c->now_ms. Fills *out (the caller clears it with mm_series_clear); returns 0, or -1 with
- * *out empty. (console_ecs.c) */
+ * *out empty (also for a missing ns or metric, an invalid stat or period). (console_util.c) */
 struct mm_series;
+int con_metric_series_dims(struct call *c, const char *region, const char *ns,
+                           const char *metric, const cJSON *dims, const char *stat,
+                           int period_s, int64_t start_ms, int64_t end_ms,
+                           struct mm_series *out);
+/* As con_metric_series_dims in the team's region, with dims[0..ndims) (name, value pairs). */
 int con_metric_series(struct call *c, const char *ns, const char *metric,
                       const char *const *dims, int ndims, const char *stat, int period_s,
                       int64_t start_ms, int64_t end_ms, struct mm_series *out);

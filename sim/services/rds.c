@@ -1208,6 +1208,33 @@ out:
     return result;
 }
 
+/* Reboot and stop of an available cluster: every member must be available (else
+ * InvalidDBInstanceState); the members and the cluster then go to status, with aux (also the
+ * members' down reason) until seconds from now, event (when not NULL) is recorded, and the
+ * reply is the cluster. Returns SIM_OK or SIM_ERROR. */
+static int cluster_go(struct call *c, const struct rds_scope *sc, struct rds_cluster *cl,
+                      const char *status, const char *aux, int seconds, const char *event)
+{
+    char busy[RDS_ID_MAX];
+    int ready = members_available(sc, cl->id, busy, sizeof busy);
+    if (ready < 0)
+        return rds_store_failed(c);
+    if (!ready)
+        return call_error(c, "InvalidDBInstanceState", "Instance %s is not in available state.",
+                          busy);
+    int64_t next = c->now_ms + (int64_t)seconds * 1000;
+    if (members_transition(sc, cl->id, status, aux, next, aux, c->now_ms) != 0 ||
+        (event && rds_event(sc, c->now_ms, "db-cluster", cl->id, "cluster", "notification",
+                            event) != 0))
+        return rds_store_failed(c);
+    snprintf(cl->status, sizeof cl->status, "%s", status);
+    snprintf(cl->aux, sizeof cl->aux, "%s", aux);
+    cl->next_ms = next;
+    if (rds_cluster_put(sc, cl) != 0)
+        return rds_store_failed(c);
+    return reply_cluster(c, sc, cl);
+}
+
 static int op_RebootDBCluster(struct call *c)
 {
     struct rds_scope sc = rds_scope_of(c);
@@ -1219,33 +1246,8 @@ static int op_RebootDBCluster(struct call *c)
         result = cluster_state(c, &cl);
         goto out;
     }
-    char busy[RDS_ID_MAX];
-    int ready = members_available(&sc, cl.id, busy, sizeof busy);
-    if (ready < 0) {
-        result = rds_store_failed(c);
-        goto out;
-    }
-    if (!ready) {
-        result = call_error(c, "InvalidDBInstanceState",
-                            "Instance %s is not in available state.", busy);
-        goto out;
-    }
-    struct rds_durations du = durations(c);
-    int64_t next = c->now_ms + (int64_t)du.reboot_s * 1000;
-    if (members_transition(&sc, cl.id, "rebooting", "reboot", next, "reboot", c->now_ms) != 0 ||
-        rds_event(&sc, c->now_ms, "db-cluster", cl.id, "cluster", "notification",
-                  "DB cluster reboot started") != 0) {
-        result = rds_store_failed(c);
-        goto out;
-    }
-    snprintf(cl.status, sizeof cl.status, "rebooting");
-    snprintf(cl.aux, sizeof cl.aux, "reboot");
-    cl.next_ms = next;
-    if (rds_cluster_put(&sc, &cl) != 0) {
-        result = rds_store_failed(c);
-        goto out;
-    }
-    result = reply_cluster(c, &sc, &cl);
+    result = cluster_go(c, &sc, &cl, "rebooting", "reboot", durations(c).reboot_s,
+                        "DB cluster reboot started");
 out:
     rds_cluster_clear(&cl);
     return result;
@@ -1351,31 +1353,7 @@ static int op_StopDBCluster(struct call *c)
                             "available.", cl.id, cl.status);
         goto out;
     }
-    char busy[RDS_ID_MAX];
-    int ready = members_available(&sc, cl.id, busy, sizeof busy);
-    if (ready < 0) {
-        result = rds_store_failed(c);
-        goto out;
-    }
-    if (!ready) {
-        result = call_error(c, "InvalidDBInstanceState",
-                            "Instance %s is not in available state.", busy);
-        goto out;
-    }
-    struct rds_durations du = durations(c);
-    int64_t next = c->now_ms + (int64_t)du.stop_s * 1000;
-    if (members_transition(&sc, cl.id, "stopping", "stop", next, "stop", c->now_ms) != 0) {
-        result = rds_store_failed(c);
-        goto out;
-    }
-    snprintf(cl.status, sizeof cl.status, "stopping");
-    snprintf(cl.aux, sizeof cl.aux, "stop");
-    cl.next_ms = next;
-    if (rds_cluster_put(&sc, &cl) != 0) {
-        result = rds_store_failed(c);
-        goto out;
-    }
-    result = reply_cluster(c, &sc, &cl);
+    result = cluster_go(c, &sc, &cl, "stopping", "stop", durations(c).stop_s, NULL);
 out:
     rds_cluster_clear(&cl);
     return result;
