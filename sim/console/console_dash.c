@@ -57,13 +57,6 @@ struct dash {
     int inherit; /* the body's periodOverride is "inherit": widgets keep their period */
 };
 
-/* The string member name of o, or NULL. */
-static const char *str_member(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* The number member name of o, or dflt. */
 static double num_member(const cJSON *o, const char *name, double dflt)
 {
@@ -114,13 +107,13 @@ static int load_series(struct dash *d, const cJSON *m, const char *region, const
     cJSON_ArrayForEach(dm, cJSON_GetObjectItemCaseSensitive(m, "dimensions"))
     {
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Name", str_member(dm, "name") ? str_member(dm, "name") : "");
+        cJSON_AddStringToObject(o, "Name", con_str_opt(dm, "name") ? con_str_opt(dm, "name") : "");
         cJSON_AddStringToObject(o, "Value",
-                                str_member(dm, "value") ? str_member(dm, "value") : "");
+                                con_str_opt(dm, "value") ? con_str_opt(dm, "value") : "");
         cJSON_AddItemToArray(dims, o);
     }
-    int rc = con_metric_series_dims(d->c, region, str_member(m, "namespace"),
-                                    str_member(m, "metricName"), dims, stat, period,
+    int rc = con_metric_series_dims(d->c, region, con_str_opt(m, "namespace"),
+                                    con_str_opt(m, "metricName"), dims, stat, period,
                                     d->start_ms, d->end_ms, s);
     cJSON_Delete(dims);
     return rc;
@@ -134,8 +127,8 @@ static int load_series(struct dash *d, const cJSON *m, const char *region, const
 static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
 {
     struct buf *b = d->b;
-    const char *wstat = str_member(props, "stat");
-    const char *wregion = str_member(props, "region");
+    const char *wstat = con_str_opt(props, "stat");
+    const char *wregion = con_str_opt(props, "region");
     int period = pick_period(d, num_member(props, "period", 300));
     cJSON *in = cJSON_CreateObject();
     cJSON *queries = cJSON_AddArrayToObject(in, "MetricDataQueries");
@@ -147,20 +140,20 @@ static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
         cJSON *q = cJSON_CreateObject();
         char auto_id[32];
         snprintf(auto_id, sizeof auto_id, "console_q%d", i++);
-        const char *id = str_member(opt, "id") ? str_member(opt, "id") : auto_id;
+        const char *id = con_str_opt(opt, "id") ? con_str_opt(opt, "id") : auto_id;
         cJSON_AddStringToObject(q, "Id", id);
-        const char *label = str_member(opt, "label");
+        const char *label = con_str_opt(opt, "label");
         if (label)
             cJSON_AddStringToObject(q, "Label", label);
         cJSON_AddBoolToObject(q, "ReturnData",
                               !cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(opt, "visible")));
-        if (str_member(m, "expression")) {
-            cJSON_AddStringToObject(q, "Expression", str_member(m, "expression"));
+        if (con_str_opt(m, "expression")) {
+            cJSON_AddStringToObject(q, "Expression", con_str_opt(m, "expression"));
             cJSON_AddNumberToObject(q, "Period", period);
         } else {
             cJSON *ms = cJSON_AddObjectToObject(q, "MetricStat");
             cJSON *metric = cJSON_AddObjectToObject(ms, "Metric");
-            const char *ns = str_member(m, "namespace"), *name = str_member(m, "metricName");
+            const char *ns = con_str_opt(m, "namespace"), *name = con_str_opt(m, "metricName");
             cJSON_AddStringToObject(metric, "Namespace", ns ? ns : "");
             cJSON_AddStringToObject(metric, "MetricName", name ? name : "");
             cJSON *dims = cJSON_AddArrayToObject(metric, "Dimensions");
@@ -168,13 +161,13 @@ static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
             cJSON_ArrayForEach(dm, cJSON_GetObjectItemCaseSensitive(m, "dimensions"))
             {
                 cJSON *o = cJSON_CreateObject();
-                const char *dn = str_member(dm, "name"), *dv = str_member(dm, "value");
+                const char *dn = con_str_opt(dm, "name"), *dv = con_str_opt(dm, "value");
                 cJSON_AddStringToObject(o, "Name", dn ? dn : "");
                 cJSON_AddStringToObject(o, "Value", dv ? dv : "");
                 cJSON_AddItemToArray(dims, o);
             }
             cJSON_AddNumberToObject(ms, "Period", period);
-            const char *st = str_member(opt, "stat");
+            const char *st = con_str_opt(opt, "stat");
             cJSON_AddStringToObject(ms, "Stat", st ? st : wstat ? wstat : "Average");
         }
         cJSON_AddItemToArray(queries, q);
@@ -218,9 +211,9 @@ static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
             tss[n][k] = (int64_t)llround(cJSON_GetArrayItem(ts, k)->valuedouble * 1000.0);
             vals[n][k] = cJSON_GetArrayItem(vs, k)->valuedouble;
         }
-        const char *id = str_member(r, "Id");
+        const char *id = con_str_opt(r, "Id");
         snprintf(ids[n], sizeof ids[n], "%s", id ? id : "");
-        const char *label = str_member(r, "Label");
+        const char *label = con_str_opt(r, "Label");
         lines[n] = (struct con_line){.label = label ? label : ids[n], .color = con_palette(n),
                                      .id = ids[n], .ts = tss[n], .v = vals[n], .n = np};
         n++;
@@ -228,7 +221,7 @@ static int render_metric_gmd(struct dash *d, const cJSON *w, const cJSON *props)
     const cJSON *left = cJSON_GetObjectItemCaseSensitive(
         cJSON_GetObjectItemCaseSensitive(props, "yAxis"), "left");
     struct con_graph g = {
-        .title = str_member(props, "title") ? str_member(props, "title") : "Metric graph",
+        .title = con_str_opt(props, "title") ? con_str_opt(props, "title") : "Metric graph",
         .start_ms = d->start_ms,
         .end_ms = d->end_ms,
         .period_s = period,
@@ -281,8 +274,8 @@ static int annotation_of(const cJSON *a, int vertical, struct con_annot *out)
         return 0;
     memset(out, 0, sizeof *out);
     out->vertical = vertical;
-    out->label = str_member(first, "label") ? str_member(first, "label") : "";
-    out->color = color_or(str_member(first, "color"), vertical ? "#5f6b7a" : "#545b64");
+    out->label = con_str_opt(first, "label") ? con_str_opt(first, "label") : "";
+    out->color = color_or(con_str_opt(first, "color"), vertical ? "#5f6b7a" : "#545b64");
     if (annotation_value(first, vertical, &out->value) != 0)
         return 0;
     if (cJSON_IsArray(a)) {
@@ -292,7 +285,7 @@ static int annotation_of(const cJSON *a, int vertical, struct con_annot *out)
         out->band = 1;
         return 1;
     }
-    const char *fill = str_member(first, "fill");
+    const char *fill = con_str_opt(first, "fill");
     if (fill && (strcmp(fill, vertical ? "after" : "above") == 0))
         out->fill = CON_FILL_ABOVE;
     else if (fill && (strcmp(fill, vertical ? "before" : "below") == 0))
@@ -304,9 +297,9 @@ static int annotation_of(const cJSON *a, int vertical, struct con_annot *out)
 static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
 {
     struct buf *b = d->b;
-    const char *view = str_member(props, "view");
-    const char *wstat = str_member(props, "stat");
-    const char *wregion = str_member(props, "region");
+    const char *view = con_str_opt(props, "view");
+    const char *wstat = con_str_opt(props, "stat");
+    const char *wregion = con_str_opt(props, "region");
     double wperiod = num_member(props, "period", 300);
     int stacked = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(props, "stacked"));
     int single = view && strcmp(view, "singleValue") == 0;
@@ -318,7 +311,7 @@ static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
     const cJSON *m;
     cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(w, "metrics"))
     {
-        if (str_member(m, "expression"))
+        if (con_str_opt(m, "expression"))
             expressions++;
     }
     if (expressions && !single) {
@@ -328,14 +321,14 @@ static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
     cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(w, "metrics"))
     {
         const cJSON *opt = cJSON_GetObjectItemCaseSensitive(m, "options");
-        if (str_member(m, "expression"))
+        if (con_str_opt(m, "expression"))
             continue;
         const cJSON *vis = cJSON_GetObjectItemCaseSensitive(opt, "visible");
         if (cJSON_IsFalse(vis) || n == MAX_LINES)
             continue;
-        const char *s = str_member(opt, "stat") ? str_member(opt, "stat")
+        const char *s = con_str_opt(opt, "stat") ? con_str_opt(opt, "stat")
                                                : wstat ? wstat : "Average";
-        const char *region = str_member(opt, "region") ? str_member(opt, "region")
+        const char *region = con_str_opt(opt, "region") ? con_str_opt(opt, "region")
                                                       : wregion ? wregion : DEFAULT_REGION;
         int p = pick_period(d, num_member(opt, "period", wperiod));
         if (load_series(d, m, region, s, p, &series[n]) != 0)
@@ -344,13 +337,13 @@ static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
             stat = s;
             period = p;
         }
-        const char *label = str_member(opt, "label");
-        const char *ns = str_member(m, "namespace"), *metric = str_member(m, "metricName");
+        const char *label = con_str_opt(opt, "label");
+        const char *ns = con_str_opt(m, "namespace"), *metric = con_str_opt(m, "metricName");
         snprintf(ids[n], sizeof ids[n], "%s %s", ns ? ns : "", metric ? metric : "");
-        const char *axis = str_member(opt, "yAxis");
+        const char *axis = con_str_opt(opt, "yAxis");
         lines[n] = (struct con_line){
             .label = label ? label : metric ? metric : "",
-            .color = color_or(str_member(opt, "color"), con_palette(n)),
+            .color = color_or(con_str_opt(opt, "color"), con_palette(n)),
             .id = ids[n],
             .right = axis && strcmp(axis, "right") == 0,
             .ts = series[n].ts,
@@ -395,7 +388,7 @@ static void render_metric(struct dash *d, const cJSON *w, const cJSON *props)
         const cJSON *left = cJSON_GetObjectItemCaseSensitive(
             cJSON_GetObjectItemCaseSensitive(props, "yAxis"), "left");
         struct con_graph g = {
-            .title = str_member(props, "title") ? str_member(props, "title") : "Metric graph",
+            .title = con_str_opt(props, "title") ? con_str_opt(props, "title") : "Metric graph",
             .start_ms = d->start_ms,
             .end_ms = d->end_ms,
             .period_s = period ? period : pick_period(d, wperiod),
@@ -472,8 +465,8 @@ static void render_alarms(struct dash *d, const cJSON *props)
 /* A log widget: its query (after the SOURCE clauses) over the page's range, as a table. */
 static void render_log(struct dash *d, const cJSON *props)
 {
-    const char *text = str_member(props, "query");
-    const char *region = str_member(props, "region") ? str_member(props, "region")
+    const char *text = con_str_opt(props, "query");
+    const char *region = con_str_opt(props, "region") ? con_str_opt(props, "region")
                                                      : DEFAULT_REGION;
     buf_puts(d->b, "<details><summary>Query</summary><pre><code>");
     con_esc(d->b, text);
@@ -501,9 +494,9 @@ static void render_log(struct dash *d, const cJSON *props)
 static void render_widget(struct dash *d, const cJSON *w)
 {
     struct buf *b = d->b;
-    const char *type = str_member(w, "type");
+    const char *type = con_str_opt(w, "type");
     const cJSON *props = cJSON_GetObjectItemCaseSensitive(w, "properties");
-    const char *title = str_member(props, "title");
+    const char *title = con_str_opt(props, "title");
     int x = (int)num_member(w, "x", 0), y = (int)num_member(w, "y", 0);
     int wd = (int)num_member(w, "width", 6), h = (int)num_member(w, "height", 6);
     int i = d->widget++;
@@ -516,7 +509,7 @@ static void render_widget(struct dash *d, const cJSON *w)
     if (type && strcmp(type, "text") == 0) {
         buf_printf(b, " aria-labelledby=\"w%d\">\n<h2 id=\"w%d\" class=\"visually-hidden\">"
                       "Text %d</h2>\n", i, i, i + 1);
-        con_markdown(b, str_member(props, "markdown"));
+        con_markdown(b, con_str_opt(props, "markdown"));
         buf_puts(b, "</section>\n");
         return;
     }
@@ -576,14 +569,14 @@ void con_dashboard_page(struct call *c, const struct http_request *req, const ch
         return;
     }
     const char *range = req->url_args ? form_get(req->url_args, "range") : NULL;
-    size_t ri = body_range(str_member(model, "start"));
+    size_t ri = body_range(con_str_opt(model, "start"));
     for (size_t i = 0; range && i < sizeof ranges / sizeof ranges[0]; i++) {
         if (strcmp(range, ranges[i].name) == 0)
             ri = i;
     }
     struct buf *b = con_page(c, 200, name, "dashboards");
     struct dash d = {c, b, team, 0, 0, 0, 0};
-    const char *po = str_member(model, "periodOverride");
+    const char *po = con_str_opt(model, "periodOverride");
     d.inherit = po && strcmp(po, "inherit") == 0;
     /* whole seconds (the graph's data-start/data-end), and the end is exclusive: one second
      * past now, so a datapoint stamped with the current sim time is shown */

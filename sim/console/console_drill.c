@@ -33,12 +33,6 @@
 /* Timeline events shown (the newest when there are more). */
 #define EVENTS_SHOWN 60
 
-/* The string member name of o, or NULL. */
-static const char *str_of(const cJSON *o, const char *name)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
-}
-
 /* The number member name of o, or NAN. */
 static double num_of(const cJSON *o, const char *name)
 {
@@ -140,24 +134,24 @@ static void scenario_card(struct buf *b, const cJSON *r, const cJSON *st, const 
 {
     buf_puts(b, "<section class=\"card\" aria-labelledby=\"scen-h\"><h3 id=\"scen-h\">"
                 "Scenario</h3>\n<dl class=\"facts\"><dt>Name</dt><dd>");
-    con_esc(b, str_of(r, "scenario"));
+    con_esc(b, con_str_opt(r, "scenario"));
     buf_puts(b, "</dd><dt>State</dt><dd>");
     buf_puts(b, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "running")) ? "running"
                                                                              : "stopped");
     buf_puts(b, "</dd><dt>Clock</dt><dd>");
     cJSON *clk = ctl_clock_json(t);
     buf_puts(b, "<time datetime=\"");
-    con_esc(b, str_of(clk, "now"));
+    con_esc(b, con_str_opt(clk, "now"));
     buf_puts(b, "\">");
-    con_esc(b, str_of(clk, "now"));
+    con_esc(b, con_str_opt(clk, "now"));
     buf_puts(b, "</time>");
     buf_puts(b, " <span class=\"muted\">(");
-    con_esc(b, str_of(clk, "mode"));
+    con_esc(b, con_str_opt(clk, "mode"));
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(clk, "paused")))
         buf_puts(b, ", paused");
     buf_puts(b, ")</span></dd>");
     cJSON_Delete(clk);
-    const char *summary = str_of(st, "summary");
+    const char *summary = con_str_opt(st, "summary");
     if (summary) {
         buf_puts(b, "<dt>About</dt><dd>");
         con_esc(b, summary);
@@ -165,7 +159,7 @@ static void scenario_card(struct buf *b, const cJSON *r, const cJSON *st, const 
     }
     const cJSON *rc = cJSON_GetObjectItemCaseSensitive(r, "rootCause");
     buf_puts(b, "<dt>Root cause</dt><dd>");
-    con_esc(b, str_of(rc, "summary"));
+    con_esc(b, con_str_opt(rc, "summary"));
     buf_puts(b, "</dd></dl></section>\n");
 }
 
@@ -182,7 +176,7 @@ static void timeline(struct buf *b, const cJSON *r, int64_t start_ms)
     {
         if (i++ < n - EVENTS_SHOWN)
             continue;
-        const char *event = str_of(ev, "event");
+        const char *event = con_str_opt(ev, "event");
         buf_puts(b, "<li data-event=\"");
         con_esc(b, event);
         buf_puts(b, "\">");
@@ -190,7 +184,7 @@ static void timeline(struct buf *b, const cJSON *r, int64_t start_ms)
         buf_puts(b, " <strong>");
         con_esc(b, event);
         buf_puts(b, "</strong>");
-        const char *detail = str_of(ev, "detail");
+        const char *detail = con_str_opt(ev, "detail");
         if (detail && detail[0]) {
             buf_puts(b, ": ");
             con_esc(b, detail);
@@ -217,14 +211,14 @@ static void coming_up(struct buf *b, const cJSON *st, int64_t start_ms)
         buf_puts(b, "<li>");
         when(b, (int64_t)num_of(ev, "atMs"), start_ms);
         buf_puts(b, " <strong>");
-        con_esc(b, str_of(ev, "do"));
+        con_esc(b, con_str_opt(ev, "do"));
         buf_puts(b, "</strong>");
-        const char *value = str_of(ev, "value");
+        const char *value = con_str_opt(ev, "value");
         if (value) {
             buf_puts(b, " ");
             con_esc(b, value);
         }
-        const char *note = str_of(ev, "note");
+        const char *note = con_str_opt(ev, "note");
         if (note) {
             buf_puts(b, ": ");
             con_esc(b, note);
@@ -250,9 +244,9 @@ static void objectives(struct buf *b, const cJSON *r)
         buf_printf(b, "<li data-met=\"%s\"><span class=\"badge %s\">%s</span> <strong>",
                    met ? "true" : "false", met ? "badge-pass" : "badge-fail",
                    met ? "met" : "not met");
-        con_esc(b, str_of(o, "name"));
+        con_esc(b, con_str_opt(o, "name"));
         buf_puts(b, "</strong><br><span class=\"muted\">");
-        con_esc(b, str_of(o, "detail"));
+        con_esc(b, con_str_opt(o, "detail"));
         buf_puts(b, "</span></li>\n");
         n++;
     }
@@ -277,19 +271,19 @@ static void commands(struct buf *b, const cJSON *r, int64_t start_ms)
         buf_puts(b, "<tr><td>");
         when(b, (int64_t)num_of(e, "atMs"), start_ms);
         buf_puts(b, "</td><td><code>");
-        con_esc(b, str_of(e, "service"));
+        con_esc(b, con_str_opt(e, "service"));
         buf_puts(b, ":");
-        con_esc(b, str_of(e, "operation"));
+        con_esc(b, con_str_opt(e, "operation"));
         buf_puts(b, "</code>");
         int count = (int)num_of(e, "count");
         if (count > 1)
             buf_printf(b, " <span class=\"muted\">x%d</span>", count);
         buf_puts(b, "</td><td>");
-        const char *step = str_of(e, "runbookStep");
+        const char *step = con_str_opt(e, "runbookStep");
         con_esc(b, step ? step : "-");
         buf_puts(b, "</td><td>");
-        con_esc(b, str_of(e, "outcome"));
-        const char *hint = str_of(e, "hint");
+        con_esc(b, con_str_opt(e, "outcome"));
+        const char *hint = con_str_opt(e, "hint");
         if (hint) {
             buf_puts(b, "<br><span class=\"hint\">Hint: ");
             con_esc(b, hint);
@@ -325,7 +319,7 @@ static int drill_team(struct buf *b, struct call *c)
         return -1;
     }
     buf_puts(b, ": ");
-    con_esc(b, str_of(r, "scenario"));
+    con_esc(b, con_str_opt(r, "scenario"));
     buf_puts(b, "</h2>\n<div class=\"drill-top\">\n");
     int64_t start_ms = (int64_t)num_of(st, "startMs");
     score_card(b, r);
@@ -361,7 +355,7 @@ static void num_cell(struct buf *b, const cJSON *o, const char *name)
  * the team has no scenario or was not scored. */
 static void team_row(struct buf *b, const cJSON *t, int score, const char *selected)
 {
-    const char *acct = str_of(t, "team");
+    const char *acct = con_str_opt(t, "team");
     const cJSON *clock = cJSON_GetObjectItemCaseSensitive(t, "clock");
     if (acct == NULL)
         acct = "";
@@ -375,15 +369,15 @@ static void team_row(struct buf *b, const cJSON *t, int score, const char *selec
     buf_puts(b, ">");
     con_esc(b, acct);
     buf_puts(b, "</a></th><td>");
-    const char *scen = str_of(t, "scenario");
+    const char *scen = con_str_opt(t, "scenario");
     con_esc(b, scen ? scen : "none");
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "running")))
         buf_puts(b, " <span class=\"muted\">(running)</span>");
     buf_puts(b, "</td><td>");
     buf_puts(b, "<time datetime=\"");
-    con_esc(b, str_of(clock, "now"));
+    con_esc(b, con_str_opt(clock, "now"));
     buf_puts(b, "\">");
-    con_esc(b, str_of(clock, "now"));
+    con_esc(b, con_str_opt(clock, "now"));
     buf_puts(b, "</time>");
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(clock, "paused")))
         buf_puts(b, " <span class=\"muted\">(paused)</span>");
@@ -421,8 +415,8 @@ static void team_row(struct buf *b, const cJSON *t, int score, const char *selec
 /* The score of the team of TEAMSTATUS t, or -1 when it runs no scenario. */
 static int team_score(struct call *c, const cJSON *t)
 {
-    const char *acct = str_of(t, "team");
-    if (acct == NULL || str_of(t, "scenario") == NULL)
+    const char *acct = con_str_opt(t, "team");
+    if (acct == NULL || con_str_opt(t, "scenario") == NULL)
         return -1;
     struct team *team = team_get(c->sim, acct);
     cJSON *r = team ? report_build(c->sim, team) : NULL;
@@ -459,7 +453,7 @@ static void teams_table(struct buf *b, struct call *c, const struct http_request
     const cJSON *t;
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(tc.out, "teams"))
     {
-        const char *acct = str_of(t, "team");
+        const char *acct = con_str_opt(t, "team");
         int score = acct && strcmp(acct, c->team->account) == 0 ? selected_score
                     : n++ < SCORED_TEAMS                        ? team_score(c, t)
                                                                 : -1;

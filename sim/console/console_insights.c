@@ -49,13 +49,6 @@ const char *con_split_sources(const char *text, char **groups, int *ngroups)
     }
 }
 
-/* The string member name of o, or NULL. */
-static const char *str_member(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* logs_scan callback: one event into the Insights run. Returns 1 when it needs no more. */
 static int feed(void *ctx, const struct log_event *ev)
 {
@@ -74,7 +67,7 @@ static void rows_table(struct buf *b, const cJSON *rows, int max_rows)
     const cJSON *f;
     cJSON_ArrayForEach(f, first)
     {
-        const char *name = str_member(f, "field");
+        const char *name = con_str_opt(f, "field");
         if (name && strcmp(name, "@ptr") != 0) {
             buf_puts(b, "<th scope=\"col\">");
             con_esc(b, name);
@@ -91,16 +84,16 @@ static void rows_table(struct buf *b, const cJSON *rows, int max_rows)
         buf_puts(b, "<tr>");
         cJSON_ArrayForEach(f, first)
         {
-            const char *name = str_member(f, "field");
+            const char *name = con_str_opt(f, "field");
             if (name == NULL || strcmp(name, "@ptr") == 0)
                 continue;
             const char *val = NULL;
             const cJSON *cell;
             cJSON_ArrayForEach(cell, row)
             {
-                const char *cn = str_member(cell, "field");
+                const char *cn = con_str_opt(cell, "field");
                 if (cn && strcmp(cn, name) == 0)
-                    val = str_member(cell, "value");
+                    val = con_str_opt(cell, "value");
             }
             buf_puts(b, "<td>");
             con_esc(b, val);

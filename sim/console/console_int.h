@@ -182,7 +182,8 @@ int con_insights_table(struct buf *b, struct call *c, const struct con_insights 
 
 struct invoke_error;
 
-/* The string member name of o, or "" (never NULL). */
+/* The string member name of o, or NULL (con_str_opt) / "" (con_str). */
+const char *con_str_opt(const cJSON *o, const char *name);
 const char *con_str(const cJSON *o, const char *name);
 /* Appends <td>text</td>, text escaped. */
 void con_td(struct buf *b, const char *text);

@@ -15,6 +15,11 @@
 #include "invoke.h"
 #include "sim.h"
 
+const char *con_str_opt(const cJSON *o, const char *name)
+{
+    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
+}
+
 const char *con_str(const cJSON *o, const char *name)
 {
     const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));

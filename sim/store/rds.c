@@ -795,7 +795,7 @@ void rds_endpoint_hash(const char *account, const char *region, char out[13])
     out[12] = '\0';
 }
 
-/* ---- the contract ----------------------------------------------------------------------------- */
+/* ---- the contract ---------------------------------------------------------------------------- */
 
 int rds_instance_max_connections(const struct rds_instance *i)
 {
