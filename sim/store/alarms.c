@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
@@ -50,13 +51,6 @@ void store_alarm_history_clear(struct alarm_history *h)
     memset(h, 0, sizeof *h);
 }
 
-/* Returns a copy of a text column, or NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* An integer column, 0 for SQL NULL. */
 static int64_t col_i64(sqlite3_stmt *st, int i)
 {
@@ -72,15 +66,6 @@ static sqlite3_stmt *scoped(const struct alarm_scope *sc, const char *sql)
     return st;
 }
 
-/* Binds s, or SQL NULL when s is NULL. */
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 /* Binds ms, or SQL NULL when it is 0. */
 static void bind_ms(sqlite3_stmt *st, int i, int64_t ms)
 {
@@ -88,12 +73,6 @@ static void bind_ms(sqlite3_stmt *st, int i, int64_t ms)
         sqlite3_bind_int64(st, i, ms);
     else
         sqlite3_bind_null(st, i);
-}
-
-/* Steps a statement that returns no rows. Returns 0 or -1. */
-static int exec_done(sqlite3_stmt *st)
-{
-    return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
 /* Steps an UPDATE or DELETE of one keyed row. Returns 0, 1 (no row) or -1. */
@@ -107,16 +86,16 @@ static int exec_one(struct store *s, sqlite3_stmt *st)
 /* Reads the ALARM_COLUMNS starting at column `first` into r. */
 static void read_alarm(sqlite3_stmt *st, int first, struct alarm_row *r)
 {
-    r->name = col_dup(st, first + 0);
-    r->type = col_dup(st, first + 1);
-    r->config = col_dup(st, first + 2);
+    r->name = store_col_dup(st, first + 0);
+    r->type = store_col_dup(st, first + 1);
+    r->config = store_col_dup(st, first + 2);
     r->actions_enabled = sqlite3_column_int(st, first + 3);
-    r->namespace = col_dup(st, first + 4);
-    r->metric = col_dup(st, first + 5);
-    r->dims = col_dup(st, first + 6);
-    r->state = col_dup(st, first + 7);
-    r->reason = col_dup(st, first + 8);
-    r->reason_data = col_dup(st, first + 9);
+    r->namespace = store_col_dup(st, first + 4);
+    r->metric = store_col_dup(st, first + 5);
+    r->dims = store_col_dup(st, first + 6);
+    r->state = store_col_dup(st, first + 7);
+    r->reason = store_col_dup(st, first + 8);
+    r->reason_data = store_col_dup(st, first + 9);
     r->state_updated_ms = col_i64(st, first + 10);
     r->transitioned_ms = col_i64(st, first + 11);
     r->config_updated_ms = col_i64(st, first + 12);
@@ -149,18 +128,18 @@ int store_alarm_put(const struct alarm_scope *sc, const struct alarm_row *r)
     sqlite3_bind_text(st, 4, r->type, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, r->config, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 6, r->actions_enabled);
-    bind_opt(st, 7, r->namespace);
-    bind_opt(st, 8, r->metric);
-    bind_opt(st, 9, r->dims);
+    store_bind_opt(st, 7, r->namespace);
+    store_bind_opt(st, 8, r->metric);
+    store_bind_opt(st, 9, r->dims);
     sqlite3_bind_text(st, 10, r->state, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 11, r->reason ? r->reason : "", -1, SQLITE_STATIC);
-    bind_opt(st, 12, r->reason_data);
+    store_bind_opt(st, 12, r->reason_data);
     sqlite3_bind_int64(st, 13, r->state_updated_ms);
     sqlite3_bind_int64(st, 14, r->transitioned_ms);
     sqlite3_bind_int64(st, 15, r->config_updated_ms);
     bind_ms(st, 16, r->next_eval_ms);
     sqlite3_bind_int64(st, 17, r->action_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_alarm_delete(const struct alarm_scope *sc, const char *name, const char *arn)
@@ -174,12 +153,12 @@ int store_alarm_delete(const struct alarm_scope *sc, const char *name, const cha
     st = scoped(sc, "DELETE FROM cw_alarm_refs WHERE account = ?1 AND region = ?2 "
                     "AND parent = ?3");
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    if (exec_done(st))
+    if (store_exec_done(st))
         return -1;
     st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 "
                     "AND service = 'cloudwatch' AND resource = ?3");
     sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_alarm_set_state(const struct alarm_scope *sc, const char *name, const char *state,
@@ -193,7 +172,7 @@ int store_alarm_set_state(const struct alarm_scope *sc, const char *name, const 
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, state, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, reason ? reason : "", -1, SQLITE_STATIC);
-    bind_opt(st, 6, reason_data);
+    store_bind_opt(st, 6, reason_data);
     sqlite3_bind_int64(st, 7, updated_ms);
     sqlite3_bind_int64(st, 8, transitioned_ms);
     return exec_one(sc->st, st);
@@ -256,7 +235,7 @@ int store_alarm_each(const struct alarm_scope *sc, const char *after, const char
                                   "AND (?4 IS NULL OR substr(name, 1, length(?4)) = ?4) "
                                   "ORDER BY name");
     sqlite3_bind_text(st, 3, after ? after : "", -1, SQLITE_STATIC);
-    bind_opt(st, 4, prefix);
+    store_bind_opt(st, 4, prefix);
     return each_row(st, fn, ctx);
 }
 
@@ -283,7 +262,7 @@ int store_alarm_due(struct store *s, const char *account, int64_t now_ms,
     int n = 0, rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < max) {
         memset(&out[n], 0, sizeof out[n]);
-        out[n].region = col_dup(st, 0);
+        out[n].region = store_col_dup(st, 0);
         read_alarm(st, 1, &out[n]);
         n++;
     }
@@ -318,14 +297,14 @@ int store_alarm_refs_set(const struct alarm_scope *sc, const char *parent,
     sqlite3_stmt *st = scoped(sc, "DELETE FROM cw_alarm_refs WHERE account = ?1 "
                                   "AND region = ?2 AND parent = ?3");
     sqlite3_bind_text(st, 3, parent, -1, SQLITE_STATIC);
-    if (exec_done(st))
+    if (store_exec_done(st))
         return -1;
     for (int i = 0; i < n; i++) {
         st = scoped(sc, "INSERT OR IGNORE INTO cw_alarm_refs (account, region, parent, child) "
                         "VALUES (?1, ?2, ?3, ?4)");
         sqlite3_bind_text(st, 3, parent, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 4, children[i], -1, SQLITE_STATIC);
-        if (exec_done(st))
+        if (store_exec_done(st))
             return -1;
     }
     return 0;
@@ -342,7 +321,7 @@ int store_alarm_refs_each(const struct alarm_scope *sc, const char *name, int pa
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char *n = col_dup(st, 0);
+        char *n = store_col_dup(st, 0);
         int f = fn(ctx, n ? n : "");
         free(n);
         if (f != 0) {
@@ -368,7 +347,7 @@ int store_alarm_history_add(const struct alarm_scope *sc, const char *alarm,
     sqlite3_bind_text(st, 6, item_type, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, summary, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, data ? data : "{}", -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_alarm_history_each(const struct alarm_scope *sc, const struct alarm_history_filter *f,
@@ -387,10 +366,10 @@ int store_alarm_history_each(const struct alarm_scope *sc, const struct alarm_hi
             : scoped(sc, "SELECT " HISTORY_COLUMNS " FROM cw_alarm_history " HISTORY_WHERE
                          "AND seq < ?9 ORDER BY seq DESC");
 #undef HISTORY_WHERE
-    bind_opt(st, 3, f->alarm);
+    store_bind_opt(st, 3, f->alarm);
     sqlite3_bind_int(st, 4, f->metric);
     sqlite3_bind_int(st, 5, f->composite);
-    bind_opt(st, 6, f->item_type);
+    store_bind_opt(st, 6, f->item_type);
     bind_ms(st, 7, f->start_ms);
     bind_ms(st, 8, f->end_ms);
     sqlite3_bind_int64(st, 9, f->after_seq ? f->after_seq : (f->ascending ? 0 : INT64_MAX));
@@ -398,12 +377,12 @@ int store_alarm_history_each(const struct alarm_scope *sc, const struct alarm_hi
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct alarm_history h = {
             .seq = sqlite3_column_int64(st, 0),
-            .alarm = col_dup(st, 1),
-            .alarm_type = col_dup(st, 2),
+            .alarm = store_col_dup(st, 1),
+            .alarm_type = store_col_dup(st, 2),
             .ts_ms = sqlite3_column_int64(st, 3),
-            .item_type = col_dup(st, 4),
-            .summary = col_dup(st, 5),
-            .data = col_dup(st, 6),
+            .item_type = store_col_dup(st, 4),
+            .summary = store_col_dup(st, 5),
+            .data = store_col_dup(st, 6),
         };
         int r = fn(ctx, &h);
         store_alarm_history_clear(&h);
@@ -421,7 +400,7 @@ int store_alarm_history_prune(struct store *s, const char *account, int64_t befo
                                      "AND ts_ms < ?2");
     sqlite3_bind_text(st, 1, account, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, before_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 /* ---- tags --------------------------------------------------------------------------------- */

@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
@@ -89,13 +90,6 @@ void store_aas_activity_clear(struct aas_activity *a)
     memset(a, 0, sizeof *a);
 }
 
-/* Returns a copy of a text column, or NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* Returns an integer column, or 0 for SQL NULL. */
 static int64_t col_int(sqlite3_stmt *st, int i)
 {
@@ -139,28 +133,22 @@ static void bind_opt_int(sqlite3_stmt *st, int i, int present, int64_t v)
         sqlite3_bind_null(st, i);
 }
 
-/* Steps a statement that returns no rows. Returns 0 or -1. */
-static int exec_done(sqlite3_stmt *st)
-{
-    return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-}
-
 /* ---- scalable targets ---------------------------------------------------------------- */
 
 static void read_target(sqlite3_stmt *st, struct aas_target *t)
 {
-    t->ns = col_dup(st, 0);
-    t->resource_id = col_dup(st, 1);
-    t->dimension = col_dup(st, 2);
+    t->ns = store_col_dup(st, 0);
+    t->resource_id = store_col_dup(st, 1);
+    t->dimension = store_col_dup(st, 2);
     t->min_cap = sqlite3_column_int64(st, 3);
     t->max_cap = sqlite3_column_int64(st, 4);
-    t->role_arn = col_dup(st, 5);
+    t->role_arn = store_col_dup(st, 5);
     t->susp_in = sqlite3_column_int(st, 6);
     t->susp_out = sqlite3_column_int(st, 7);
     t->susp_sched = sqlite3_column_int(st, 8);
     t->created_ms = sqlite3_column_int64(st, 9);
-    t->arn = col_dup(st, 10);
-    t->uuid = col_dup(st, 11);
+    t->arn = store_col_dup(st, 10);
+    t->uuid = store_col_dup(st, 11);
     t->last_out_ms = sqlite3_column_int64(st, 12);
     t->last_out_from = sqlite3_column_int64(st, 13);
     t->last_out_to = sqlite3_column_int64(st, 14);
@@ -216,7 +204,7 @@ int store_aas_target_put(const struct aas_scope *sc, const struct aas_target *t)
     sqlite3_bind_int64(st, 16, t->last_out_from);
     sqlite3_bind_int64(st, 17, t->last_out_to);
     sqlite3_bind_int64(st, 18, t->last_in_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_aas_target_delete(const struct aas_scope *sc, const struct aas_key *k)
@@ -226,14 +214,14 @@ int store_aas_target_delete(const struct aas_scope *sc, const struct aas_key *k)
     if (rc != 0)
         return rc;
     rc = -1;
-    if (exec_done(keyed(sc, k, "DELETE FROM aas_policies WHERE " KEY_WHERE)) != 0 ||
-        exec_done(keyed(sc, k, "DELETE FROM aas_scheduled WHERE " KEY_WHERE)) != 0 ||
-        exec_done(keyed(sc, k, "DELETE FROM aas_targets WHERE " KEY_WHERE)) != 0)
+    if (store_exec_done(keyed(sc, k, "DELETE FROM aas_policies WHERE " KEY_WHERE)) != 0 ||
+        store_exec_done(keyed(sc, k, "DELETE FROM aas_scheduled WHERE " KEY_WHERE)) != 0 ||
+        store_exec_done(keyed(sc, k, "DELETE FROM aas_targets WHERE " KEY_WHERE)) != 0)
         goto out;
     sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
                                   "service = '" TAG_SERVICE "' AND resource = ?3");
     sqlite3_bind_text(st, 3, t.arn, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         goto out;
     rc = 0;
 out:
@@ -272,14 +260,14 @@ int store_aas_target_each(const struct aas_scope *sc, const char *ns, const char
 
 static void read_policy(sqlite3_stmt *st, struct aas_policy *p)
 {
-    p->ns = col_dup(st, 0);
-    p->resource_id = col_dup(st, 1);
-    p->dimension = col_dup(st, 2);
-    p->name = col_dup(st, 3);
-    p->arn = col_dup(st, 4);
-    p->type = col_dup(st, 5);
-    p->config = col_dup(st, 6);
-    p->alarms = col_dup(st, 7);
+    p->ns = store_col_dup(st, 0);
+    p->resource_id = store_col_dup(st, 1);
+    p->dimension = store_col_dup(st, 2);
+    p->name = store_col_dup(st, 3);
+    p->arn = store_col_dup(st, 4);
+    p->type = store_col_dup(st, 5);
+    p->config = store_col_dup(st, 6);
+    p->alarms = store_col_dup(st, 7);
     p->created_ms = sqlite3_column_int64(st, 8);
 }
 
@@ -312,7 +300,7 @@ int store_aas_policy_put(const struct aas_scope *sc, const struct aas_policy *p)
     sqlite3_bind_text(st, 9, p->config, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 10, p->alarms ? p->alarms : "[]", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 11, p->created_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_aas_policy_delete(const struct aas_scope *sc, const struct aas_key *k,
@@ -320,7 +308,7 @@ int store_aas_policy_delete(const struct aas_scope *sc, const struct aas_key *k,
 {
     sqlite3_stmt *st = keyed(sc, k, "DELETE FROM aas_policies WHERE " KEY_WHERE " AND name = ?6");
     sqlite3_bind_text(st, 6, name, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     return sqlite3_changes(sqlite3_db_handle(st)) > 0 ? 0 : 1;
 }
@@ -371,13 +359,13 @@ int store_aas_policy_each(const struct aas_scope *sc, const char *ns, const char
 
 static void read_sched(sqlite3_stmt *st, struct aas_scheduled *a)
 {
-    a->ns = col_dup(st, 0);
-    a->resource_id = col_dup(st, 1);
-    a->dimension = col_dup(st, 2);
-    a->name = col_dup(st, 3);
-    a->arn = col_dup(st, 4);
-    a->schedule = col_dup(st, 5);
-    a->timezone = col_dup(st, 6);
+    a->ns = store_col_dup(st, 0);
+    a->resource_id = store_col_dup(st, 1);
+    a->dimension = store_col_dup(st, 2);
+    a->name = store_col_dup(st, 3);
+    a->arn = store_col_dup(st, 4);
+    a->schedule = store_col_dup(st, 5);
+    a->timezone = store_col_dup(st, 6);
     a->start_ms = col_int(st, 7);
     a->end_ms = col_int(st, 8);
     a->has_min = sqlite3_column_type(st, 9) != SQLITE_NULL;
@@ -421,7 +409,7 @@ int store_aas_sched_put(const struct aas_scope *sc, const struct aas_scheduled *
     bind_opt_int(st, 13, a->has_max, a->max_cap);
     sqlite3_bind_int64(st, 14, a->created_ms);
     bind_opt_int(st, 15, a->next_fire_ms != 0, a->next_fire_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_aas_sched_delete(const struct aas_scope *sc, const struct aas_key *k,
@@ -429,7 +417,7 @@ int store_aas_sched_delete(const struct aas_scope *sc, const struct aas_key *k,
 {
     sqlite3_stmt *st = keyed(sc, k, "DELETE FROM aas_scheduled WHERE " KEY_WHERE " AND name = ?6");
     sqlite3_bind_text(st, 6, name, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     return sqlite3_changes(sqlite3_db_handle(st)) > 0 ? 0 : 1;
 }
@@ -441,7 +429,7 @@ int store_aas_sched_set_next(const struct aas_scope *sc, const struct aas_key *k
                                     KEY_WHERE " AND name = ?6");
     sqlite3_bind_text(st, 6, name, -1, SQLITE_STATIC);
     bind_opt_int(st, 7, next_fire_ms != 0, next_fire_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_aas_sched_each(const struct aas_scope *sc, const char *ns, const char *resource_id,
@@ -480,7 +468,7 @@ int store_aas_sched_due(struct store *s, const char *account, int64_t now_ms,
     if (rc != SQLITE_ROW)
         return -1;
     read_sched(st, out);
-    out->region = col_dup(st, 13);
+    out->region = store_col_dup(st, 13);
     sqlite3_reset(st);
     return 0;
 }
@@ -506,7 +494,7 @@ int store_aas_activity_add(const struct aas_scope *sc, const struct aas_activity
     bind_opt_text(st, 12, a->status_message);
     bind_opt_text(st, 13, a->details);
     bind_opt_text(st, 14, a->not_scaled);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_aas_activity_each(const struct aas_scope *sc, const char *ns, const char *resource_id,
@@ -527,18 +515,18 @@ int store_aas_activity_each(const struct aas_scope *sc, const char *ns, const ch
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct aas_activity a = {0};
         a.seq = sqlite3_column_int64(st, 0);
-        a.ns = col_dup(st, 1);
-        a.resource_id = col_dup(st, 2);
-        a.dimension = col_dup(st, 3);
-        a.activity_id = col_dup(st, 4);
-        a.description = col_dup(st, 5);
-        a.cause = col_dup(st, 6);
+        a.ns = store_col_dup(st, 1);
+        a.resource_id = store_col_dup(st, 2);
+        a.dimension = store_col_dup(st, 3);
+        a.activity_id = store_col_dup(st, 4);
+        a.description = store_col_dup(st, 5);
+        a.cause = store_col_dup(st, 6);
         a.start_ms = sqlite3_column_int64(st, 7);
         a.end_ms = col_int(st, 8);
-        a.status_code = col_dup(st, 9);
-        a.status_message = col_dup(st, 10);
-        a.details = col_dup(st, 11);
-        a.not_scaled = col_dup(st, 12);
+        a.status_code = store_col_dup(st, 9);
+        a.status_message = store_col_dup(st, 10);
+        a.details = store_col_dup(st, 11);
+        a.not_scaled = store_col_dup(st, 12);
         int r = fn(ctx, &a);
         store_aas_activity_clear(&a);
         if (r < 0)

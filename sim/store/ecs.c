@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
@@ -88,13 +89,6 @@ static void col_copy(sqlite3_stmt *st, int i, char *out, size_t n)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
     snprintf(out, n, "%s", s ? (const char *)s : "");
-}
-
-/* Returns a copy of text column i, or NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
 }
 
 /* Returns integer column i, or -1 for SQL NULL. */
@@ -241,7 +235,7 @@ int store_ecs_taskdef_get(const struct ecs_scope *sc, const char *family, int64_
         col_copy(st, 0, out->family, sizeof out->family);
         out->revision = sqlite3_column_int64(st, 1);
         col_copy(st, 2, out->status, sizeof out->status);
-        out->body = col_dup(st, 3);
+        out->body = store_col_dup(st, 3);
         out->registered_ms = sqlite3_column_int64(st, 4);
         out->deregistered_ms = col_ms(st, 5);
     }
@@ -351,8 +345,8 @@ int store_ecs_service_get(const struct ecs_scope *sc, const char *cluster, const
         col_copy(st, 5, out->task_def, sizeof out->task_def);
         out->min_healthy = sqlite3_column_int(st, 6);
         out->max_percent = sqlite3_column_int(st, 7);
-        out->network = col_dup(st, 8);
-        out->config = col_dup(st, 9);
+        out->network = store_col_dup(st, 8);
+        out->config = store_col_dup(st, 9);
         out->created_ms = sqlite3_column_int64(st, 10);
         out->steady = sqlite3_column_int(st, 11);
         out->steady_ms = sqlite3_column_int64(st, 12);
@@ -481,7 +475,7 @@ static void read_deployment(sqlite3_stmt *st, struct ecs_deployment *d)
     col_copy(st, 5, d->task_def, sizeof d->task_def);
     d->desired = sqlite3_column_int(st, 6);
     col_copy(st, 7, d->launch_type, sizeof d->launch_type);
-    d->network = col_dup(st, 8);
+    d->network = store_col_dup(st, 8);
     col_copy(st, 9, d->rollout, sizeof d->rollout);
     d->created_ms = sqlite3_column_int64(st, 10);
     d->updated_ms = sqlite3_column_int64(st, 11);
@@ -624,8 +618,8 @@ int store_ecs_task_get(const struct ecs_scope *sc, const char *id, struct ecs_ta
         col_copy(st, i++, t->mac, sizeof t->mac);
         col_copy(st, i++, t->ip, sizeof t->ip);
         col_copy(st, i++, t->attachment, sizeof t->attachment);
-        t->containers = col_dup(st, i++);
-        t->overrides = col_dup(st, i++);
+        t->containers = store_col_dup(st, i++);
+        t->overrides = store_col_dup(st, i++);
         t->created_ms = sqlite3_column_int64(st, i++);
         t->connectivity_ms = col_ms(st, i++);
         t->pull_started_ms = col_ms(st, i++);
@@ -635,7 +629,7 @@ int store_ecs_task_get(const struct ecs_scope *sc, const char *id, struct ecs_ta
         t->exec_stopped_ms = col_ms(st, i++);
         t->stopped_ms = col_ms(st, i++);
         col_copy(st, i++, t->stop_code, sizeof t->stop_code);
-        t->stopped_reason = col_dup(st, i++);
+        t->stopped_reason = store_col_dup(st, i++);
         t->version = sqlite3_column_int64(st, i++);
         t->next_ms = col_ms(st, i++);
     }

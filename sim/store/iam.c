@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "util/xmalloc.h"
 
 #define ROLE_COLUMNS "name, path, role_id, arn, trust, description, created_ms, max_session"
@@ -29,13 +30,6 @@ void iam_role_clear(struct iam_role *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Returns a copy of a text column, or NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* Returns the cached statement for sql with ?1 = account and, when role is not NULL,
  * ?2 = role bound. */
 static sqlite3_stmt *scoped(struct store *s, const char *sql, const char *account,
@@ -46,12 +40,6 @@ static sqlite3_stmt *scoped(struct store *s, const char *sql, const char *accoun
     if (role)
         sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
     return st;
-}
-
-/* Steps a statement that returns no rows. Returns 0 or -1. */
-static int exec_done(sqlite3_stmt *st)
-{
-    return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
 }
 
 /* Steps a statement that returns one count into *n. Returns 0 or -1. */
@@ -65,12 +53,12 @@ static int one_count(sqlite3_stmt *st, int64_t *n)
 
 static void read_role(sqlite3_stmt *st, struct iam_role *r)
 {
-    r->name = col_dup(st, 0);
-    r->path = col_dup(st, 1);
-    r->role_id = col_dup(st, 2);
-    r->arn = col_dup(st, 3);
-    r->trust = col_dup(st, 4);
-    r->description = col_dup(st, 5);
+    r->name = store_col_dup(st, 0);
+    r->path = store_col_dup(st, 1);
+    r->role_id = store_col_dup(st, 2);
+    r->arn = store_col_dup(st, 3);
+    r->trust = store_col_dup(st, 4);
+    r->description = store_col_dup(st, 5);
     r->created_ms = sqlite3_column_int64(st, 6);
     r->max_session = sqlite3_column_int(st, 7);
 }
@@ -103,7 +91,7 @@ int iam_role_insert(struct store *s, const char *account, const struct iam_role 
         sqlite3_bind_null(st, 7);
     sqlite3_bind_int64(st, 8, r->created_ms);
     sqlite3_bind_int(st, 9, r->max_session);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int iam_role_delete(struct store *s, const char *account, const char *name)
@@ -115,7 +103,7 @@ int iam_role_delete(struct store *s, const char *account, const char *name)
         "DELETE FROM iam_roles WHERE account = ?1 AND name = ?2",
     };
     for (size_t i = 0; i < sizeof sqls / sizeof sqls[0]; i++) {
-        if (exec_done(scoped(s, sqls[i], account, name)) != 0)
+        if (store_exec_done(scoped(s, sqls[i], account, name)) != 0)
             return -1;
     }
     return 0;
@@ -160,7 +148,7 @@ int iam_inline_put(struct store *s, const char *account, const char *role, const
                                  "name, document) VALUES (?1, ?2, ?3, ?4)", account, role);
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, doc, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int iam_inline_get(struct store *s, const char *account, const char *role, const char *name,
@@ -172,8 +160,8 @@ int iam_inline_get(struct store *s, const char *account, const char *role, const
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? 1 : -1;
-    *name_out = col_dup(st, 0);
-    *doc = col_dup(st, 1);
+    *name_out = store_col_dup(st, 0);
+    *doc = store_col_dup(st, 1);
     return 0;
 }
 
@@ -182,7 +170,7 @@ int iam_inline_delete(struct store *s, const char *account, const char *role, co
     sqlite3_stmt *st = scoped(s, "DELETE FROM iam_role_policies WHERE account = ?1 AND "
                                  "role = ?2 AND name = ?3", account, role);
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     return sqlite3_changes(store_db(s)) > 0 ? 0 : 1;
 }
@@ -231,7 +219,7 @@ int iam_attached_add(struct store *s, const char *account, const char *role, con
                                  "FROM iam_role_attached WHERE account = ?1 AND role = ?2))",
                               account, role);
     sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int iam_attached_remove(struct store *s, const char *account, const char *role,
@@ -240,7 +228,7 @@ int iam_attached_remove(struct store *s, const char *account, const char *role,
     sqlite3_stmt *st = scoped(s, "DELETE FROM iam_role_attached WHERE account = ?1 AND "
                                  "role = ?2 AND arn = ?3", account, role);
     sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     return sqlite3_changes(store_db(s)) > 0 ? 0 : 1;
 }
@@ -286,7 +274,7 @@ int iam_tag_set(struct store *s, const char *account, const char *role, const ch
                                  "key = excluded.key, value = excluded.value", account, role);
     sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, value, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int iam_tag_remove(struct store *s, const char *account, const char *role, const char *key)
@@ -294,7 +282,7 @@ int iam_tag_remove(struct store *s, const char *account, const char *role, const
     sqlite3_stmt *st = scoped(s, "DELETE FROM iam_role_tags WHERE account = ?1 AND role = ?2 "
                                  "AND key = ?3", account, role);
     sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int iam_tag_count(struct store *s, const char *account, const char *role, int64_t *n)

@@ -12,14 +12,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
-
-static void bind_opt(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v)
-        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(s, i);
-}
+#include "store/store_int.h"
 
 int store_journal_insert(struct store *st, const struct journal_entry *e, int n)
 {
@@ -38,11 +31,11 @@ int store_journal_insert(struct store *st, const struct journal_entry *e, int n)
         sqlite3_bind_text(s, 6, e->operation, -1, SQLITE_STATIC);
         sqlite3_bind_text(s, 7, e->params ? e->params : "{}", -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 8, e->status);
-        bind_opt(s, 9, e->error);
-        bind_opt(s, 10, e->message);
+        store_bind_opt(s, 9, e->error);
+        store_bind_opt(s, 10, e->message);
         sqlite3_bind_int(s, 11, e->attempt);
         sqlite3_bind_int(s, 12, e->mutated);
-        bind_opt(s, 13, e->client);
+        store_bind_opt(s, 13, e->client);
         int rc = sqlite3_step(s);
         sqlite3_reset(s);
         if (rc != SQLITE_DONE)

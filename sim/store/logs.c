@@ -18,6 +18,7 @@
 
 #include "store/logs_bloom.h"
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
@@ -35,12 +36,6 @@
 
 /* ---- helpers ----------------------------------------------------------------------------- */
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* Returns the cached statement for sql with ?1 = account and ?2 = region bound. */
 static sqlite3_stmt *scoped(const struct logs_scope *sc, const char *sql)
 {
@@ -48,14 +43,6 @@ static sqlite3_stmt *scoped(const struct logs_scope *sc, const char *sql)
     sqlite3_bind_text(st, 1, sc->account, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, sc->region, -1, SQLITE_STATIC);
     return st;
-}
-
-/* Steps a statement that returns no row; returns 0 or -1. */
-static int exec_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int starts_with(const char *s, const char *prefix)
@@ -87,9 +74,9 @@ static void read_group(sqlite3_stmt *st, struct logs_group *g, int copy)
     g->deletion_protection = sqlite3_column_int(st, 6);
     g->stored_bytes = sqlite3_column_int64(st, 7);
     if (copy) {
-        g->name = col_dup(st, 1);
-        g->kms_key_id = col_dup(st, 4);
-        g->log_class = col_dup(st, 5);
+        g->name = store_col_dup(st, 1);
+        g->kms_key_id = store_col_dup(st, 4);
+        g->log_class = store_col_dup(st, 5);
     } else {
         g->name = (char *)sqlite3_column_text(st, 1);
         g->kms_key_id = (char *)sqlite3_column_text(st, 4);
@@ -101,7 +88,7 @@ static void read_group(sqlite3_stmt *st, struct logs_group *g, int copy)
 static void read_stream(sqlite3_stmt *st, struct logs_stream *s, int copy)
 {
     s->id = sqlite3_column_int64(st, 0);
-    s->name = copy ? col_dup(st, 1) : (char *)sqlite3_column_text(st, 1);
+    s->name = copy ? store_col_dup(st, 1) : (char *)sqlite3_column_text(st, 1);
     s->created_ms = sqlite3_column_int64(st, 2);
     s->has_events = sqlite3_column_type(st, 3) != SQLITE_NULL;
     s->first_ts_ms = sqlite3_column_int64(st, 3);
@@ -131,7 +118,7 @@ static int refresh_expiry(struct store *s, int64_t id)
            "ELSE (SELECT min(ts_ms) FROM logs_events WHERE group_id = ?1) + "
            "retention_days * " DAY_MS " + 1 END WHERE id = ?1");
     sqlite3_bind_int64(st, 1, id);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 /* ---- the event scan ------------------------------------------------------------------------ */
@@ -458,20 +445,20 @@ int logs_group_delete(const struct logs_scope *sc, const char *name)
         return rc;
     sqlite3_stmt *st = store_stmt(sc->st, "DELETE FROM logs_events WHERE group_id = ?1");
     sqlite3_bind_int64(st, 1, id);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     st = store_stmt(sc->st, "DELETE FROM logs_streams WHERE group_id = ?1");
     sqlite3_bind_int64(st, 1, id);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     st = store_stmt(sc->st, "DELETE FROM logs_groups WHERE id = ?1");
     sqlite3_bind_int64(st, 1, id);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND service = 'logs' "
                     "AND resource = ?3");
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int logs_group_each(const struct logs_scope *sc, const char *after, const char *prefix,
@@ -510,7 +497,7 @@ int logs_group_set_retention(const struct logs_scope *sc, const char *name, int 
     sqlite3_bind_int64(st, 1, id);
     if (days > 0)
         sqlite3_bind_int(st, 2, days);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     return refresh_expiry(sc->st, id);
 }
@@ -526,7 +513,7 @@ int logs_stream_create(struct store *s, int64_t group_id, const char *name,
     sqlite3_bind_int64(st, 1, group_id);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, created_ms);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     return sqlite3_changes(store_db(s)) == 1 ? 0 : 1;
 }
@@ -566,17 +553,17 @@ int logs_stream_delete(struct store *s, int64_t group_id, const char *name)
         return -1;
     st = store_stmt(s, "DELETE FROM logs_events WHERE stream_id = ?1");
     sqlite3_bind_int64(st, 1, id);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     st = store_stmt(s, "DELETE FROM logs_streams WHERE id = ?1");
     sqlite3_bind_int64(st, 1, id);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     st = store_stmt(s, "UPDATE logs_groups SET stored_bytes = max(0, stored_bytes - ?2) "
                        "WHERE id = ?1");
     sqlite3_bind_int64(st, 1, group_id);
     sqlite3_bind_int64(st, 2, bytes);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     return refresh_expiry(s, group_id);
 }
@@ -696,7 +683,7 @@ int logs_put(struct store *s, int64_t group_id, int64_t stream_id,
     sqlite3_bind_int64(st, 1, group_id);
     sqlite3_bind_int64(st, 2, bytes);
     sqlite3_bind_int64(st, 3, min_ts);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int logs_expire(struct store *s, const char *account, int64_t now_ms, int64_t *deleted)
@@ -736,13 +723,13 @@ int logs_expire(struct store *s, const char *account, int64_t now_ms, int64_t *d
         st = store_stmt(s, "DELETE FROM logs_events WHERE group_id = ?1 AND ts_ms < ?2");
         sqlite3_bind_int64(st, 1, ids[i]);
         sqlite3_bind_int64(st, 2, cutoff);
-        if (exec_done(st) != 0)
+        if (store_exec_done(st) != 0)
             return -1;
         st = store_stmt(s, "UPDATE logs_groups SET stored_bytes = max(0, stored_bytes - ?2) "
                            "WHERE id = ?1");
         sqlite3_bind_int64(st, 1, ids[i]);
         sqlite3_bind_int64(st, 2, bytes);
-        if (exec_done(st) != 0 || refresh_expiry(s, ids[i]) != 0)
+        if (store_exec_done(st) != 0 || refresh_expiry(s, ids[i]) != 0)
             return -1;
         if (deleted)
             *deleted += count;

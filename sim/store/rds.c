@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
@@ -110,13 +111,6 @@ static sqlite3_stmt *scoped(const struct rds_scope *sc, const char *sql)
     return st;
 }
 
-static int exec_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    sqlite3_reset(st);
-    return rc;
-}
-
 /* Runs a statement that changes at most one row: 0 if it did, 1 if none, -1 on error. */
 static int exec_one(struct store *s, sqlite3_stmt *st)
 {
@@ -206,7 +200,7 @@ int rds_cluster_put(const struct rds_scope *sc, const struct rds_cluster *c)
     sqlite3_bind_text(st, 7, c->cpg, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, c->created_ms);
     bind_json(st, 9, c->doc);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int rds_cluster_delete(const struct rds_scope *sc, const char *id)
@@ -325,7 +319,7 @@ int rds_instance_put(const struct rds_scope *sc, const struct rds_instance *i)
     sqlite3_bind_int64(st, 14, i->created_ms);
     bind_json(st, 15, i->applied);
     bind_json(st, 16, i->doc);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int rds_instance_delete(const struct rds_scope *sc, const char *id)
@@ -427,7 +421,7 @@ int rds_pg_delete(const struct rds_scope *sc, const char *kind, const char *name
                                   "AND kind = ?3 AND grp = ?4");
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, name, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     st = scoped(sc, "DELETE FROM rds_param_groups WHERE account = ?1 AND region = ?2 "
                     "AND kind = ?3 AND name = ?4");
@@ -474,7 +468,7 @@ int rds_param_set(const struct rds_scope *sc, const char *kind, const char *grou
     sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, value, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, method, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int rds_param_unset(const struct rds_scope *sc, const char *kind, const char *group,
@@ -485,7 +479,7 @@ int rds_param_unset(const struct rds_scope *sc, const char *kind, const char *gr
     sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, group, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 cJSON *rds_params_of(const struct rds_scope *sc, const char *kind, const char *group)
@@ -563,7 +557,7 @@ int rds_subnet_group_put(const struct rds_scope *sc, const struct rds_subnet_gro
     sqlite3_bind_text(st, 5, g->vpc_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, g->created_ms);
     bind_json(st, 7, g->subnets);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int rds_subnet_group_delete(const struct rds_scope *sc, const char *name)
@@ -616,7 +610,7 @@ int rds_event_add(const struct rds_scope *sc, int64_t date_ms, const char *sourc
     sqlite3_bind_text(st, 6, categories, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, message, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, date_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int rds_event_scan(const struct rds_scope *sc, int64_t from_ms, int64_t to_ms, int64_t after_seq,
@@ -668,7 +662,7 @@ int rds_event_prune(struct store *st, const char *account, int64_t before_ms)
         store_stmt(st, "DELETE FROM rds_events WHERE account = ?1 AND date_ms < ?2");
     sqlite3_bind_text(q, 1, account, -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 2, before_ms);
-    return exec_done(q);
+    return store_exec_done(q);
 }
 
 /* ---- tags ----------------------------------------------------------------------------------- */
@@ -709,7 +703,7 @@ int rds_tag_move(const struct rds_scope *sc, const char *from, const char *to)
                                   "AND region = ?2 AND service = 'rds' AND resource = ?3");
     sqlite3_bind_text(st, 3, from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, to, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int rds_tag_drop(const struct rds_scope *sc, const char *arn)
@@ -717,7 +711,7 @@ int rds_tag_drop(const struct rds_scope *sc, const char *arn)
     sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
                                   "service = 'rds' AND resource = ?3");
     sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 /* ---- due rows ----------------------------------------------------------------------------- */

@@ -20,6 +20,7 @@
 
 #include "store/rds.h"
 #include "store/store.h"
+#include "store/store_int.h"
 #include "util/xmalloc.h"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -57,14 +58,6 @@ static char *column_dup(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
     return xstrdup(t ? (const char *)t : "");
-}
-
-/* Steps a statement that returns no rows and resets it. Returns 0 or -1. */
-static int exec_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-    sqlite3_reset(st);
-    return rc;
 }
 
 /* Like exec_done, telling a constraint violation (1) from other failures (-1). */
@@ -195,7 +188,7 @@ int store_rds_proxy_delete(struct store *s, const char *arn)
     for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
         sqlite3_stmt *st = store_stmt(s, sql[i]);
         bind_text(st, 1, arn);
-        if (exec_done(st) != 0)
+        if (store_exec_done(st) != 0)
             return -1;
     }
     return 0;
@@ -306,7 +299,7 @@ int store_rds_proxy_target_put(const struct rds_proxy_scope *sc,
     bind_text(st, 13, t->description);
     sqlite3_bind_int64(st, 14, t->registered_ms);
     bind_due(st, 15, t->next_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_rds_proxy_target_delete(struct store *s, const char *proxy_arn, const char *type,
@@ -317,7 +310,7 @@ int store_rds_proxy_target_delete(struct store *s, const char *proxy_arn, const 
     bind_text(st, 1, proxy_arn);
     bind_text(st, 2, type);
     bind_text(st, 3, rds_id);
-    int rc = exec_done(st);
+    int rc = store_exec_done(st);
     if (rc == 0 && sqlite3_changes(store_db(s)) == 0)
         rc = 1;
     return rc;
@@ -330,14 +323,14 @@ int store_rds_proxy_target_delete_cluster(struct store *s, const char *proxy_arn
                                      "type = 'TRACKED_CLUSTER' AND rds_id = ?2");
     bind_text(st, 1, proxy_arn);
     bind_text(st, 2, cluster_id);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     int found = sqlite3_changes(store_db(s)) > 0;
     st = store_stmt(s, "DELETE FROM rds_proxy_targets WHERE proxy_arn = ?1 AND "
                        "cluster_id = ?2");
     bind_text(st, 1, proxy_arn);
     bind_text(st, 2, cluster_id);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     return found ? 0 : 1;
 }
@@ -385,7 +378,7 @@ int store_rds_proxy_target_recheck(struct store *s, const char *proxy_arn, int64
                       "(next_ms IS NULL OR next_ms > ?2)");
     bind_text(st, 1, proxy_arn);
     sqlite3_bind_int64(st, 2, when_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 /* ---- endpoints ---------------------------------------------------------------------------- */
@@ -497,12 +490,12 @@ int store_rds_proxy_endpoint_delete(struct store *s, const char *account, const 
            "arn = ?2)");
     bind_text(st, 1, account);
     bind_text(st, 2, arn);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     st = store_stmt(s, "DELETE FROM rds_proxy_endpoints WHERE account = ?1 AND arn = ?2");
     bind_text(st, 1, account);
     bind_text(st, 2, arn);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_rds_proxy_endpoint_count(struct store *s, const char *proxy_arn, int *n)
@@ -567,7 +560,7 @@ int store_rds_proxy_tag(const struct rds_proxy_scope *sc, const char *arn, const
     bind_text(st, 3, arn);
     bind_text(st, 4, key);
     bind_text(st, 5, value);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_rds_proxy_arn_exists(const struct rds_proxy_scope *sc, const char *arn)

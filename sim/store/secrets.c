@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
@@ -39,13 +40,6 @@ void sm_version_clear(struct sm_version *v)
     memset(v, 0, sizeof *v);
 }
 
-/* Returns a copy of a text column, or NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* Returns an integer column, 0 for SQL NULL. */
 static int64_t col_ms(sqlite3_stmt *st, int i)
 {
@@ -61,15 +55,6 @@ static sqlite3_stmt *scoped(const struct sm_scope *sc, const char *sql)
     return st;
 }
 
-/* Binds s, or SQL NULL when s is NULL. */
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 /* Binds ms, or SQL NULL when it is 0. */
 static void bind_ms(sqlite3_stmt *st, int i, int64_t ms)
 {
@@ -79,18 +64,12 @@ static void bind_ms(sqlite3_stmt *st, int i, int64_t ms)
         sqlite3_bind_null(st, i);
 }
 
-/* Steps a statement that returns no rows. Returns 0 or -1. */
-static int exec_done(sqlite3_stmt *st)
-{
-    return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-}
-
 static void read_secret(sqlite3_stmt *st, struct sm_secret *s)
 {
-    s->name = col_dup(st, 0);
-    s->arn = col_dup(st, 1);
-    s->description = col_dup(st, 2);
-    s->kms_key_id = col_dup(st, 3);
+    s->name = store_col_dup(st, 0);
+    s->arn = store_col_dup(st, 1);
+    s->description = store_col_dup(st, 2);
+    s->kms_key_id = store_col_dup(st, 3);
     s->created_ms = sqlite3_column_int64(st, 4);
     s->changed_ms = sqlite3_column_int64(st, 5);
     s->accessed_ms = col_ms(st, 6);
@@ -139,15 +118,15 @@ int sm_secret_insert(const struct sm_scope *sc, struct sm_secret *s)
                     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     sqlite3_bind_text(st, 3, s->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, s->arn, -1, SQLITE_STATIC);
-    bind_opt(st, 5, s->description);
-    bind_opt(st, 6, s->kms_key_id);
+    store_bind_opt(st, 5, s->description);
+    store_bind_opt(st, 6, s->kms_key_id);
     sqlite3_bind_int64(st, 7, s->created_ms);
     sqlite3_bind_int64(st, 8, s->changed_ms);
     bind_ms(st, 9, s->accessed_ms);
     bind_ms(st, 10, s->deleted_ms);
     bind_ms(st, 11, s->purge_ms);
     sqlite3_bind_int64(st, 12, s->seq);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int sm_secret_update(const struct sm_scope *sc, const struct sm_secret *s)
@@ -157,13 +136,13 @@ int sm_secret_update(const struct sm_scope *sc, const struct sm_secret *s)
                                   "purge_ms = ?9 WHERE account = ?1 AND region = ?2 AND "
                                   "name = ?3");
     sqlite3_bind_text(st, 3, s->name, -1, SQLITE_STATIC);
-    bind_opt(st, 4, s->description);
-    bind_opt(st, 5, s->kms_key_id);
+    store_bind_opt(st, 4, s->description);
+    store_bind_opt(st, 5, s->kms_key_id);
     sqlite3_bind_int64(st, 6, s->changed_ms);
     bind_ms(st, 7, s->accessed_ms);
     bind_ms(st, 8, s->deleted_ms);
     bind_ms(st, 9, s->purge_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int sm_secret_delete(const struct sm_scope *sc, const char *name)
@@ -175,7 +154,7 @@ int sm_secret_delete(const struct sm_scope *sc, const char *name)
     sqlite3_stmt *st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND "
                                   "service = '" TAG_SERVICE "' AND resource = ?3");
     sqlite3_bind_text(st, 3, s.arn, -1, SQLITE_STATIC);
-    rc = exec_done(st);
+    rc = store_exec_done(st);
     sm_secret_clear(&s);
     static const char *const sqls[] = {
         "DELETE FROM sm_stages WHERE account = ?1 AND region = ?2 AND name = ?3",
@@ -185,7 +164,7 @@ int sm_secret_delete(const struct sm_scope *sc, const char *name)
     for (size_t i = 0; rc == 0 && i < sizeof sqls / sizeof sqls[0]; i++) {
         st = scoped(sc, sqls[i]);
         sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-        rc = exec_done(st);
+        rc = store_exec_done(st);
     }
     return rc;
 }
@@ -220,9 +199,9 @@ int sm_version_get(const struct sm_scope *sc, const char *name, const char *id,
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? 1 : -1;
-    out->id = col_dup(st, 0);
-    out->string = col_dup(st, 1);
-    out->binary = col_dup(st, 2);
+    out->id = store_col_dup(st, 0);
+    out->string = store_col_dup(st, 1);
+    out->binary = store_col_dup(st, 2);
     out->created_ms = sqlite3_column_int64(st, 3);
     return 0;
 }
@@ -235,10 +214,10 @@ int sm_version_insert(const struct sm_scope *sc, const char *name, const struct 
                                   "WHERE account = ?1 AND region = ?2 AND name = ?3))");
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, v->id, -1, SQLITE_STATIC);
-    bind_opt(st, 5, v->string);
-    bind_opt(st, 6, v->binary);
+    store_bind_opt(st, 5, v->string);
+    store_bind_opt(st, 6, v->binary);
     sqlite3_bind_int64(st, 7, v->created_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int sm_version_count(const struct sm_scope *sc, const char *name, int64_t *n)
@@ -267,7 +246,7 @@ int sm_version_prune(const struct sm_scope *sc, const char *name, int64_t keep)
                                   "s.version = v.id) ORDER BY v.seq LIMIT ?4)");
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, n - keep);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int sm_stage_version(const struct sm_scope *sc, const char *name, const char *stage,
@@ -292,7 +271,7 @@ int sm_stage_set(const struct sm_scope *sc, const char *name, const char *stage,
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, stage, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, version, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int sm_stage_remove(const struct sm_scope *sc, const char *name, const char *stage)
@@ -301,7 +280,7 @@ int sm_stage_remove(const struct sm_scope *sc, const char *name, const char *sta
                                   "AND name = ?3 AND stage = ?4");
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, stage, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int sm_version_stages(const struct sm_scope *sc, const char *name, const char *version,
@@ -390,8 +369,8 @@ int secrets_purge_due(struct store *st, const char *account, int64_t now_ms)
             return 0;
         if (rc != SQLITE_ROW)
             return -1;
-        char *region = col_dup(q, 0);
-        char *name = col_dup(q, 1);
+        char *region = store_col_dup(q, 0);
+        char *name = store_col_dup(q, 1);
         sqlite3_reset(q);
         struct sm_scope sc = {st, account, region};
         rc = sm_secret_delete(&sc, name);

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
@@ -82,13 +83,6 @@ void store_sns_delivery_clear(struct sns_delivery *d)
     memset(d, 0, sizeof *d);
 }
 
-/* Returns a copy of a text column, or NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* Returns the cached statement for sql with ?1 = account and ?2 = region bound. */
 static sqlite3_stmt *scoped(const struct sns_scope *sc, const char *sql)
 {
@@ -98,40 +92,25 @@ static sqlite3_stmt *scoped(const struct sns_scope *sc, const char *sql)
     return st;
 }
 
-/* Binds s, or SQL NULL when s is NULL. */
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-/* Steps a statement that returns no rows. Returns 0 or -1. */
-static int exec_done(sqlite3_stmt *st)
-{
-    return sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-}
-
 static void read_topic(sqlite3_stmt *st, struct sns_topic *t)
 {
-    t->name = col_dup(st, 0);
-    t->arn = col_dup(st, 1);
-    t->attrs = col_dup(st, 2);
+    t->name = store_col_dup(st, 0);
+    t->arn = store_col_dup(st, 1);
+    t->attrs = store_col_dup(st, 2);
     t->fifo_seq = sqlite3_column_int64(st, 3);
     t->created_ms = sqlite3_column_int64(st, 4);
 }
 
 static void read_sub(sqlite3_stmt *st, struct sns_sub *s)
 {
-    s->arn = col_dup(st, 0);
-    s->topic = col_dup(st, 1);
-    s->protocol = col_dup(st, 2);
-    s->endpoint = col_dup(st, 3);
-    s->owner = col_dup(st, 4);
-    s->status = col_dup(st, 5);
-    s->token = col_dup(st, 6);
-    s->attrs = col_dup(st, 7);
+    s->arn = store_col_dup(st, 0);
+    s->topic = store_col_dup(st, 1);
+    s->protocol = store_col_dup(st, 2);
+    s->endpoint = store_col_dup(st, 3);
+    s->owner = store_col_dup(st, 4);
+    s->status = store_col_dup(st, 5);
+    s->token = store_col_dup(st, 6);
+    s->attrs = store_col_dup(st, 7);
     s->authenticated = sqlite3_column_int(st, 8);
     s->created_ms = sqlite3_column_int64(st, 9);
 }
@@ -139,20 +118,20 @@ static void read_sub(sqlite3_stmt *st, struct sns_sub *s)
 static void read_message(sqlite3_stmt *st, struct sns_message *m)
 {
     m->seq = sqlite3_column_int64(st, 0);
-    m->region = col_dup(st, 1);
-    m->message_id = col_dup(st, 2);
-    m->type = col_dup(st, 3);
-    m->topic_arn = col_dup(st, 4);
-    m->target = col_dup(st, 5);
-    m->subject = col_dup(st, 6);
-    m->message = col_dup(st, 7);
-    m->structure = col_dup(st, 8);
-    m->attributes = col_dup(st, 9);
-    m->group_id = col_dup(st, 10);
-    m->dedup_id = col_dup(st, 11);
-    m->sequence_number = col_dup(st, 12);
-    m->token = col_dup(st, 13);
-    m->sub_arn = col_dup(st, 14);
+    m->region = store_col_dup(st, 1);
+    m->message_id = store_col_dup(st, 2);
+    m->type = store_col_dup(st, 3);
+    m->topic_arn = store_col_dup(st, 4);
+    m->target = store_col_dup(st, 5);
+    m->subject = store_col_dup(st, 6);
+    m->message = store_col_dup(st, 7);
+    m->structure = store_col_dup(st, 8);
+    m->attributes = store_col_dup(st, 9);
+    m->group_id = store_col_dup(st, 10);
+    m->dedup_id = store_col_dup(st, 11);
+    m->sequence_number = store_col_dup(st, 12);
+    m->token = store_col_dup(st, 13);
+    m->sub_arn = store_col_dup(st, 14);
     m->published_ms = sqlite3_column_int64(st, 15);
 }
 
@@ -160,17 +139,17 @@ static void read_delivery(sqlite3_stmt *st, struct sns_delivery *d)
 {
     d->id = sqlite3_column_int64(st, 0);
     d->message_seq = sqlite3_column_int64(st, 1);
-    d->account = col_dup(st, 2);
-    d->sub_arn = col_dup(st, 3);
-    d->protocol = col_dup(st, 4);
-    d->endpoint = col_dup(st, 5);
-    d->state = col_dup(st, 6);
+    d->account = store_col_dup(st, 2);
+    d->sub_arn = store_col_dup(st, 3);
+    d->protocol = store_col_dup(st, 4);
+    d->endpoint = store_col_dup(st, 5);
+    d->state = store_col_dup(st, 6);
     d->attempts = sqlite3_column_int(st, 7);
-    d->policy = col_dup(st, 8);
-    d->content_type = col_dup(st, 9);
+    d->policy = store_col_dup(st, 8);
+    d->content_type = store_col_dup(st, 9);
     d->raw = sqlite3_column_int(st, 10);
-    d->body = col_dup(st, 11);
-    d->log = col_dup(st, 12);
+    d->body = store_col_dup(st, 11);
+    d->log = store_col_dup(st, 12);
     d->next_ms = sqlite3_column_type(st, 13) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 13);
     d->last_ms = sqlite3_column_int64(st, 14);
 }
@@ -199,7 +178,7 @@ int store_sns_topic_put(const struct sns_scope *sc, const struct sns_topic *t)
     sqlite3_bind_text(st, 5, t->attrs ? t->attrs : "{}", -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, t->fifo_seq);
     sqlite3_bind_int64(st, 7, t->created_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_sns_topic_delete(const struct sns_scope *sc, const char *name, const char *arn)
@@ -207,19 +186,19 @@ int store_sns_topic_delete(const struct sns_scope *sc, const char *name, const c
     sqlite3_stmt *st = scoped(sc, "DELETE FROM sns_topics "
                                   "WHERE account = ?1 AND region = ?2 AND name = ?3");
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     if (sqlite3_changes(store_db(sc->st)) == 0)
         return 1;
     st = scoped(sc, "DELETE FROM sns_subscriptions "
                     "WHERE account = ?1 AND region = ?2 AND topic = ?3");
     sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     st = scoped(sc, "DELETE FROM tags WHERE account = ?1 AND region = ?2 AND service = 'sns' "
                     "AND resource = ?3");
     sqlite3_bind_text(st, 3, arn, -1, SQLITE_STATIC);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     /* waiting deliveries of the topic's subscriptions (their ARNs start with TOPIC_ARN:) */
     st = store_stmt(sc->st, "UPDATE sns_deliveries SET state = 'cancelled', next_ms = NULL "
@@ -227,7 +206,7 @@ int store_sns_topic_delete(const struct sns_scope *sc, const char *name, const c
                             "AND substr(sub_arn, 1, length(?2) + 1) = ?2 || ':'");
     sqlite3_bind_text(st, 1, sc->account, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, arn, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_sns_topic_next_seq(const struct sns_scope *sc, const char *name, int64_t *seq)
@@ -324,11 +303,11 @@ int store_sns_sub_put(const struct sns_scope *sc, const struct sns_sub *s)
     sqlite3_bind_text(st, 6, s->endpoint, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, s->owner, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, s->status, -1, SQLITE_STATIC);
-    bind_opt(st, 9, s->token);
+    store_bind_opt(st, 9, s->token);
     sqlite3_bind_text(st, 10, s->attrs ? s->attrs : "{}", -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 11, s->authenticated);
     sqlite3_bind_int64(st, 12, s->created_ms);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_sns_sub_cancel_deliveries(const struct sns_scope *sc, const char *arn)
@@ -338,7 +317,7 @@ int store_sns_sub_cancel_deliveries(const struct sns_scope *sc, const char *arn)
                                           "AND next_ms IS NOT NULL AND sub_arn = ?2");
     sqlite3_bind_text(st, 1, sc->account, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, arn, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_sns_sub_each(const struct sns_scope *sc, const char *topic, const char *after,
@@ -399,19 +378,19 @@ int store_sns_message_insert(const struct sns_scope *sc, struct sns_message *m)
                                   "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
     sqlite3_bind_text(st, 3, m->message_id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, m->type, -1, SQLITE_STATIC);
-    bind_opt(st, 5, m->topic_arn);
-    bind_opt(st, 6, m->target);
-    bind_opt(st, 7, m->subject);
+    store_bind_opt(st, 5, m->topic_arn);
+    store_bind_opt(st, 6, m->target);
+    store_bind_opt(st, 7, m->subject);
     sqlite3_bind_text(st, 8, m->message ? m->message : "", -1, SQLITE_STATIC);
-    bind_opt(st, 9, m->structure);
-    bind_opt(st, 10, m->attributes);
-    bind_opt(st, 11, m->group_id);
-    bind_opt(st, 12, m->dedup_id);
-    bind_opt(st, 13, m->sequence_number);
-    bind_opt(st, 14, m->token);
-    bind_opt(st, 15, m->sub_arn);
+    store_bind_opt(st, 9, m->structure);
+    store_bind_opt(st, 10, m->attributes);
+    store_bind_opt(st, 11, m->group_id);
+    store_bind_opt(st, 12, m->dedup_id);
+    store_bind_opt(st, 13, m->sequence_number);
+    store_bind_opt(st, 14, m->token);
+    store_bind_opt(st, 15, m->sub_arn);
     sqlite3_bind_int64(st, 16, m->published_ms);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     m->seq = sqlite3_last_insert_rowid(store_db(sc->st));
     return 0;
@@ -431,8 +410,8 @@ int store_sns_message_dedup(const struct sns_scope *sc, const char *topic_arn,
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? 1 : -1;
-    *message_id = col_dup(st, 0);
-    *sequence_number = col_dup(st, 1);
+    *message_id = store_col_dup(st, 0);
+    *sequence_number = store_col_dup(st, 1);
     sqlite3_reset(st);
     return 0;
 }
@@ -506,7 +485,7 @@ int store_sns_delivery_insert(struct store *s, struct sns_delivery *d)
     else
         sqlite3_bind_null(st, 13);
     sqlite3_bind_int64(st, 14, d->last_ms);
-    if (exec_done(st) != 0)
+    if (store_exec_done(st) != 0)
         return -1;
     d->id = sqlite3_last_insert_rowid(store_db(s));
     return 0;
@@ -539,7 +518,7 @@ int store_sns_delivery_update(struct store *s, const struct sns_delivery *d)
         sqlite3_bind_null(st, 4);
     sqlite3_bind_int64(st, 5, d->last_ms);
     sqlite3_bind_text(st, 6, d->log ? d->log : "[]", -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 int store_sns_delivery_due(struct store *s, const char *account, int64_t now_ms,
@@ -582,7 +561,7 @@ int store_sns_delivery_recover(struct store *s)
 {
     sqlite3_stmt *st = store_stmt(s, "UPDATE sns_deliveries SET state = 'pending', "
                                      "next_ms = last_ms WHERE state = 'sending'");
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 /* ---- signing key -------------------------------------------------------------------------- */
@@ -593,8 +572,8 @@ int store_sns_signing_get(struct store *s, char **key_pem, char **cert_pem)
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW)
         return rc == SQLITE_DONE ? 1 : -1;
-    *key_pem = col_dup(st, 0);
-    *cert_pem = col_dup(st, 1);
+    *key_pem = store_col_dup(st, 0);
+    *cert_pem = store_col_dup(st, 1);
     sqlite3_reset(st);
     return 0;
 }
@@ -605,7 +584,7 @@ int store_sns_signing_put(struct store *s, const char *key_pem, const char *cert
                                      "cert_pem) VALUES (1, ?1, ?2)");
     sqlite3_bind_text(st, 1, key_pem, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, cert_pem, -1, SQLITE_STATIC);
-    return exec_done(st);
+    return store_exec_done(st);
 }
 
 /* ---- tags --------------------------------------------------------------------------------- */

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#include "store/store_int.h"
 #include "store/tags.h"
 #include "util/xmalloc.h"
 
@@ -37,27 +38,20 @@ void store_ssm_param_clear(struct ssm_param *p)
     memset(p, 0, sizeof *p);
 }
 
-/* Returns a copy of a text column, or NULL for SQL NULL. */
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s ? xstrdup((const char *)s) : NULL;
-}
-
 /* Fills p (which must be empty) from a row selected with VERSION_COLUMNS. */
 static void read_row(sqlite3_stmt *st, struct ssm_param *p)
 {
-    p->name = col_dup(st, 0);
+    p->name = store_col_dup(st, 0);
     p->version = sqlite3_column_int64(st, 1);
-    p->type = col_dup(st, 2);
-    p->value = col_dup(st, 3);
-    p->description = col_dup(st, 4);
-    p->allowed_pattern = col_dup(st, 5);
-    p->key_id = col_dup(st, 6);
-    p->tier = col_dup(st, 7);
-    p->data_type = col_dup(st, 8);
-    p->policies = col_dup(st, 9);
-    p->modified_user = col_dup(st, 10);
+    p->type = store_col_dup(st, 2);
+    p->value = store_col_dup(st, 3);
+    p->description = store_col_dup(st, 4);
+    p->allowed_pattern = store_col_dup(st, 5);
+    p->key_id = store_col_dup(st, 6);
+    p->tier = store_col_dup(st, 7);
+    p->data_type = store_col_dup(st, 8);
+    p->policies = store_col_dup(st, 9);
+    p->modified_user = store_col_dup(st, 10);
     p->modified_ms = sqlite3_column_int64(st, 11);
 }
 
