@@ -1225,7 +1225,7 @@ static int cluster_go(struct call *c, const struct rds_scope *sc, struct rds_clu
     int64_t next = c->now_ms + (int64_t)seconds * 1000;
     if (members_transition(sc, cl->id, status, aux, next, aux, c->now_ms) != 0 ||
         (event && rds_event(sc, c->now_ms, "db-cluster", cl->id, "cluster", "notification",
-                            event) != 0))
+                            "%s", event) != 0))
         return rds_store_failed(c);
     snprintf(cl->status, sizeof cl->status, "%s", status);
     snprintf(cl->aux, sizeof cl->aux, "%s", aux);
